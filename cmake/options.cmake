@@ -1,0 +1,15 @@
+# Warning and sanitizer settings as INTERFACE targets that every target links (ccache's pattern).
+add_library(lever_warnings INTERFACE)
+target_compile_options(lever_warnings INTERFACE -Wall -Wextra -Wpedantic -Wshadow -Wconversion
+  -Wno-sign-conversion -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Woverloaded-virtual
+  -Wdouble-promotion -Wformat=2 -Wimplicit-fallthrough)
+if(LEVER_WERROR)
+  target_compile_options(lever_warnings INTERFACE -Werror)
+endif()
+
+add_library(lever_sanitizers INTERFACE)
+if(LEVER_SANITIZE)
+  target_compile_options(lever_sanitizers INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer
+    -fno-sanitize-recover=undefined)
+  target_link_options(lever_sanitizers INTERFACE -fsanitize=address,undefined)
+endif()

@@ -1,0 +1,152 @@
+// lever athlete add|list|show|edit: argument wiring only; the rules live in lever/store/athletes.
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "lever/store/athletes.hpp"
+#include "lever/store/pain.hpp"
+#include "lever/util/error.hpp"
+#include "lever/util/ids.hpp"
+#include "lever/util/units.hpp"
+
+namespace lever::cmd {
+
+namespace {
+
+using nlohmann::json;
+
+// Raw option text, converted after parsing so unit suffixes ("165lb") work.
+struct AthleteArgs {
+  std::string id, mass, name, cadence, side, note;
+  int baseline_pain = -1;
+  std::vector<std::string> flags, clear_flags;
+  std::string flag_note;
+  size_t recent = 10;
+};
+
+AthleteFields fields_from(const AthleteArgs& a, CLI::App* sub) {
+  AthleteFields f;
+  if (sub->count("--mass")) f.mass_kg = parse_mass_kg(a.mass, "--mass");
+  if (sub->count("--name")) f.name = a.name;
+  if (sub->count("--cadence")) f.cadence_spm = parse_number(a.cadence, "--cadence");
+  if (sub->count("--side")) f.side = a.side;
+  if (sub->count("--baseline-pain")) f.baseline_pain = a.baseline_pain;
+  if (sub->count("--note")) f.note = a.note;
+  return f;
+}
+
+void add_field_options(CLI::App* sub, AthleteArgs& a, bool mass_required) {
+  auto* m = sub->add_option("--mass", a.mass, "Body mass: kg, or with a unit (75kg, 165lb)")->type_name("KG");
+  if (mass_required) m->required();
+  sub->add_option("--name", a.name, "Display name")->type_name("TEXT");
+  sub->add_option("--cadence", a.cadence, "Baseline running cadence, steps/min")->type_name("SPM");
+  sub->add_option("--side", a.side, "Affected knee")->check(CLI::IsMember({"left", "right", "both"}))->type_name("left|right|both");
+  sub->add_option("--baseline-pain", a.baseline_pain, "Resting pain, 0-10")->check(CLI::Range(0, 10))->type_name("N");
+  sub->add_option("--note", a.note, "Free-text note")->type_name("TEXT");
+}
+
+void show(Context& ctx, const std::string& id, size_t recent) {
+  auto doc = require_athlete(ctx.store(), id);
+  auto pain = ctx.store().read_log_tail(collection("pain"), id, recent);
+  auto& out = ctx.out();
+  if (out.is_table()) {
+    out.record(athlete_show_columns(), athlete_row(doc));
+    out.heading(fmt::format("Recent pain (last {})", recent));
+    out.records(pain_columns(), pain);
+    return;
+  }
+  json j = doc;
+  j["blocked"] = !blocking_flags(doc).empty();
+  j["recent_pain"] = pain;
+  if (ctx.format() == Format::csv) out.record(athlete_show_columns(), athlete_row(doc));
+  else out.json_value(j);
+}
+
+}  // namespace
+
+void add_athlete(CLI::App& app, Context& ctx) {
+  auto a = std::make_shared<AthleteArgs>();
+  app.require_subcommand(1);
+
+  auto* add = app.add_subcommand("add", "Add an athlete (body mass required)");
+  add->add_option("ID", a->id, "Athlete ID: a-z 0-9 . _ - (becomes a file name)")->required();
+  add_field_options(add, *a, true);
+  add->callback([&ctx, a, add] {
+    require_id("athlete", a->id);
+    auto f = fields_from(*a, add);
+    auto& store = ctx.store();
+    auto lock = store.lock();
+    if (store.has(collection("athlete"), a->id))
+      throw Error(Exit::invalid_data, fmt::format("athlete '{}' already exists", a->id),
+                  fmt::format("change it with 'lever athlete edit {}', or choose another ID", a->id));
+    auto doc = make_athlete(a->id, f, now());
+    store.save(collection("athlete"), a->id, doc);
+    store.audit(ctx.user(), "athlete.add", a->id, {{"mass_kg", doc["mass_kg"]}});
+    ctx.out().record(athlete_show_columns(), athlete_row(doc));
+  });
+
+  auto* list = app.add_subcommand("list", "List athletes");
+  list->callback([&ctx] {
+    std::vector<json> rows;
+    bool damaged = false;
+    for (const auto& id : ctx.store().list(collection("athlete"))) {
+      try {
+        if (auto doc = ctx.store().load(collection("athlete"), id)) rows.push_back(athlete_row(*doc));
+      } catch (const Error& e) {
+        ctx.warn(e.what());
+        damaged = true;
+      }
+    }
+    ctx.out().records(athlete_list_columns(), rows);
+    if (damaged) ctx.warn("some athletes could not be read; run 'lever store check' for details");
+  });
+
+  auto* sh = app.add_subcommand("show", "Show an athlete with flags and the recent pain log");
+  sh->add_option("ID", a->id, "Athlete ID")->required();
+  sh->add_option("--recent", a->recent, "How many recent pain entries to show")->capture_default_str();
+  sh->callback([&ctx, a] {
+    require_id("athlete", a->id);
+    show(ctx, a->id, a->recent);
+  });
+
+  auto* edit = app.add_subcommand("edit", "Change an athlete's details or clinician flags");
+  edit->add_option("ID", a->id, "Athlete ID")->required();
+  add_field_options(edit, *a, false);
+  edit->add_option("--flag", a->flags,
+                   "Set a clinician flag (suspected-meniscal, suspected-ligament and significant-swelling block runs)")
+      ->check(CLI::IsMember(athlete_flag_names()))
+      ->type_name("FLAG");
+  edit->add_option("--clear-flag", a->clear_flags, "Clear a clinician flag")
+      ->check(CLI::IsMember(athlete_flag_names()))
+      ->type_name("FLAG");
+  edit->add_option("--flag-note", a->flag_note, "Why the flag is set (stored with it)")->type_name("TEXT");
+  edit->callback([&ctx, a, edit] {
+    require_id("athlete", a->id);
+    auto f = fields_from(*a, edit);
+    auto& store = ctx.store();
+    auto lock = store.lock();
+    auto doc = require_athlete(store, a->id);
+    json before = doc;
+    auto t = now();
+    edit_athlete(doc, f, t);
+    for (const auto& fl : a->clear_flags)
+      if (!clear_athlete_flag(doc, fl)) ctx.warn(fmt::format("flag '{}' was not set on '{}'", fl, a->id));
+    for (const auto& fl : a->flags) set_athlete_flag(doc, fl, a->flag_note, ctx.user(), t);
+    json changes = json::object();
+    for (auto it = doc.begin(); it != doc.end(); ++it)
+      if (it.key() != "updated_at" && (!before.contains(it.key()) || before[it.key()] != it.value()))
+        changes[it.key()] = it.value();
+    for (auto it = before.begin(); it != before.end(); ++it)
+      if (!doc.contains(it.key())) changes[it.key()] = nullptr;
+    if (changes.empty()) {
+      ctx.note(fmt::format("nothing to change for '{}'", a->id));
+    } else {
+      store.save(collection("athlete"), a->id, doc);
+      store.audit(ctx.user(), "athlete.edit", a->id, {{"changes", changes}});
+    }
+    ctx.out().record(athlete_show_columns(), athlete_row(doc));
+  });
+}
+
+}  // namespace lever::cmd

@@ -1,0 +1,23 @@
+// The subcommands of lever: one registration function per file in cmd/, listed in one table.
+#pragma once
+#include <CLI/CLI.hpp>
+
+#include "lever/cli/context.hpp"
+
+namespace lever::cmd {
+
+/// Fills in one subcommand (already created with its name and description): options and action.
+using Register = void (*)(CLI::App& app, Context& ctx);
+
+/// One row of the command table: the name, a one-line description, and its registration.
+struct CommandRow {
+  const char* name;         ///< the subcommand as typed
+  const char* description;  ///< one line for `lever --help`
+  Register add;             ///< wires its options and action
+};
+
+void add_athlete(CLI::App& app, Context& ctx);   ///< lever athlete add|list|show|edit
+void add_log_pain(CLI::App& app, Context& ctx);  ///< lever log-pain
+void add_store(CLI::App& app, Context& ctx);     ///< lever store check|path
+
+}  // namespace lever::cmd

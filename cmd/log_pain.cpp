@@ -1,0 +1,151 @@
+// lever log-pain: one entry from the command line, or an all-or-nothing import (CSV or NDJSON).
+#include <iostream>
+#include <iterator>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "lever/store/pain.hpp"
+#include "lever/util/error.hpp"
+#include "lever/util/fs.hpp"
+
+namespace lever::cmd {
+
+namespace {
+
+using nlohmann::json;
+
+struct PainArgs {
+  PainInput in;
+  bool theatre = false, stairs = false, grinding = false, stiffness = false;
+  std::string import_path;
+  std::string import_format = "auto";
+};
+
+std::string read_import(const std::string& path) {
+  if (path == "-") return std::string(std::istreambuf_iterator<char>(std::cin), {});
+  auto text = read_file(path);
+  if (!text) throw Error(Exit::not_found, fmt::format("no file {} to import", path), "check the path");
+  return *text;
+}
+
+void import(Context& ctx, const PainArgs& a) {
+  std::string format = a.import_format;
+  if (format == "auto" && a.import_path != "-") {
+    auto ends = [&](const char* ext) {
+      std::string e = ext;
+      return a.import_path.size() > e.size() && a.import_path.compare(a.import_path.size() - e.size(), e.size(), e) == 0;
+    };
+    if (ends(".csv")) format = "csv";
+    else if (ends(".ndjson") || ends(".jsonl")) format = "ndjson";
+  }
+  std::string text = read_import(a.import_path);
+  std::vector<ImportError> errors;
+  auto inputs = parse_pain_import(text, format, errors);
+  auto& store = ctx.store();
+  auto lock = store.lock();
+  PainRefs refs(store);
+  auto t = now();
+  std::string user = ctx.user();
+  std::vector<std::pair<std::string, json>> entries;
+  for (const auto& [line, in] : inputs) {
+    std::vector<FieldError> fe;
+    if (auto e = build_pain_entry(in, refs, user, "import", t, fe)) entries.emplace_back((*e)["athlete_id"], *e);
+    else errors.push_back({line, fe});
+  }
+  if (!errors.empty()) {
+    std::sort(errors.begin(), errors.end(), [](const ImportError& x, const ImportError& y) { return x.line < y.line; });
+    size_t shown = 0;
+    for (const auto& e : errors) {
+      for (const auto& f : e.fields) {
+        if (++shown > 200) break;
+        std::cerr << fmt::format("lever: {}: line {}{}: {}\n", a.import_path == "-" ? "stdin" : a.import_path, e.line,
+                                 f.field.empty() ? "" : ", field " + f.field, f.message);
+      }
+    }
+    if (shown > 200) std::cerr << fmt::format("lever: ... and more ({} bad records in all)\n", errors.size());
+    throw Error(Exit::invalid_data,
+                fmt::format("import refused: {} of {} records are bad; nothing was imported", errors.size(),
+                            errors.size() + entries.size()),
+                "fix the lines listed above and import the whole file again");
+  }
+  if (entries.empty()) {
+    ctx.note("nothing to import: the input has no records");
+    return;
+  }
+  store.append_batch(collection("pain"), entries);
+  store.audit(user, "pain.import", a.import_path == "-" ? "stdin" : a.import_path, {{"entries", entries.size()}});
+  std::vector<json> rows;
+  for (auto& [k, e] : entries) rows.push_back(e);
+  if (ctx.out().is_table()) ctx.note(fmt::format("imported {} pain entries", rows.size()));
+  else ctx.out().records(pain_columns(), rows);
+}
+
+}  // namespace
+
+void add_log_pain(CLI::App& app, Context& ctx) {
+  auto a = std::make_shared<PainArgs>();
+  app.add_option("ATHLETE", a->in.athlete, "Athlete ID");
+  app.add_option("SCORE", a->in.score, "Pain now, 0-10 (numeric pain rating scale)");
+  app.add_option("--when", a->in.when, "When the pain was felt relative to running")
+      ->check(CLI::IsMember({"before", "during", "after", "next-day"}))
+      ->type_name("before|during|after|next-day")
+      ->capture_default_str();
+  app.add_option("--at", a->in.at, "Time the pain was felt: ISO 8601, 'now' or relative (-24h, -30m)")->type_name("TIME");
+  app.add_option("--session", a->in.session, "The session this pain belongs to")->type_name("SID");
+  app.add_option("--swelling", a->in.swelling, "Swelling around the kneecap")
+      ->check(CLI::IsMember({"none", "mild", "moderate", "significant"}))
+      ->type_name("none|mild|moderate|significant");
+  app.add_flag("--theatre-sign", a->theatre, "Pain after sitting with bent knees that eases when the legs straighten");
+  app.add_flag("--stairs", a->stairs, "Pain on stairs or downhill");
+  app.add_flag("--grinding", a->grinding, "Grinding or clicking around the kneecap");
+  app.add_flag("--stiffness", a->stiffness, "Knee stiffness after running");
+  app.add_option("--note", a->in.note, "Free-text note")->type_name("TEXT");
+  auto* imp = app.add_option("--import", a->import_path, "Import entries from a CSV or NDJSON file ('-' for stdin); all or nothing")
+                  ->type_name("FILE|-");
+  app.add_option("--import-format", a->import_format, "Format of the import (auto: by file name or content)")
+      ->check(CLI::IsMember({"auto", "csv", "ndjson"}))
+      ->capture_default_str();
+  (void)imp;
+  app.callback([&ctx, a, &app] {
+    if (!a->import_path.empty()) {
+      if (!a->in.athlete.empty() || !a->in.score.empty())
+        throw Error(Exit::usage, "--import takes entries from the file only", "drop ATHLETE and SCORE, or drop --import");
+      import(ctx, *a);
+      return;
+    }
+    if (a->in.athlete.empty() || a->in.score.empty())
+      throw Error(Exit::usage, "log-pain needs an athlete and a score", "e.g. 'lever log-pain ann 3 --when during', or --import FILE");
+    if (app.count("--theatre-sign")) a->in.theatre_sign = true;
+    if (app.count("--stairs")) a->in.stairs_pain = true;
+    if (app.count("--grinding")) a->in.grinding = true;
+    if (app.count("--stiffness")) a->in.stiffness = true;
+    auto& store = ctx.store();
+    PainRefs pre(store);
+    std::vector<FieldError> fe;
+    auto t = now();
+    // Check before locking so a typo fails fast; checked again under the lock below.
+    auto report = [&](const std::vector<FieldError>& errs) {
+      const auto& f = errs.front();
+      Exit code = Exit::usage;
+      if (f.field == "athlete_id" && f.message.rfind("no athlete", 0) == 0) code = Exit::not_found;
+      if (f.field == "session_id" && f.message.rfind("no session", 0) == 0) code = Exit::not_found;
+      if (f.field == "session_id" && f.message.find("belongs to") != std::string::npos) code = Exit::invalid_data;
+      std::string all;
+      for (const auto& e : errs) all += (all.empty() ? "" : "; ") + e.field + ": " + e.message;
+      throw Error(code, all, code == Exit::not_found ? "check the ID with 'lever athlete list'" : "");
+    };
+    if (!build_pain_entry(a->in, pre, ctx.user(), "cli", t, fe)) report(fe);
+    auto lock = store.lock();
+    PainRefs refs(store);
+    fe.clear();
+    auto entry = build_pain_entry(a->in, refs, ctx.user(), "cli", now(), fe);
+    if (!entry) report(fe);
+    store.append(collection("pain"), (*entry)["athlete_id"], *entry);
+    store.audit(ctx.user(), "pain.log", (*entry)["athlete_id"], {{"entry", (*entry)["id"]}, {"score", (*entry)["score"]}});
+    ctx.out().record(pain_columns(), *entry);
+  });
+}
+
+}  // namespace lever::cmd

@@ -1,0 +1,82 @@
+// lever: body-weight-support treadmill rehabilitation for runners with patellofemoral pain.
+// Parses the global options, dispatches to a subcommand, and maps every error to its exit code.
+#include <cstdio>
+#include <exception>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "lever/util/error.hpp"
+
+namespace {
+
+using lever::cmd::CommandRow;
+
+// The one table of subcommands (ninja's pattern): `lever --help` and the completions follow it.
+const CommandRow kCommands[] = {
+    {"athlete", "Add, list, show and edit athletes", lever::cmd::add_athlete},
+    {"log-pain", "Log a pain score (0-10) and symptoms, or import a pain log", lever::cmd::add_log_pain},
+    {"store", "Check the store's documents and references", lever::cmd::add_store},
+};
+
+void print_error(const std::string& what, const std::string& hint) {
+  std::cerr << "lever: error: " << what << '\n';
+  if (!hint.empty()) std::cerr << "lever: hint: " << hint << '\n';
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  lever::Context ctx;
+  CLI::App app{"lever: body-weight-support treadmill rehabilitation for runners with patellofemoral pain", "lever"};
+  app.set_version_flag("--version", std::string("lever ") + LEVER_VERSION);
+  app.require_subcommand(1);
+  app.fallthrough();
+  auto& g = ctx.g;
+  app.add_option("--store", g.store_dir, "Store directory (default: $LEVER_STORE, then $XDG_DATA_HOME/lever)")
+      ->type_name("DIR");
+  app.add_option("--format", g.format, "Output format for data on stdout")
+      ->check(CLI::IsMember({"table", "json", "ndjson", "csv"}))
+      ->type_name("table|json|ndjson|csv");
+  app.add_flag("--json", g.json, "Same as --format json");
+  app.add_flag("-q,--quiet", g.quiet, "No notes on stderr (errors still print)");
+  app.add_flag("-v,--verbose", g.verbose, "More detail on stderr (repeat for more)");
+  app.add_flag("--no-color", g.no_color, "No colour in tables (also when NO_COLOR is set)");
+  app.add_option("--units", g.units, "Units in tables: metric (kg, km/h) or imperial (lb, mph)")
+      ->check(CLI::IsMember({"metric", "imperial"}))
+      ->type_name("metric|imperial");
+  app.add_option("--user", g.user, "Who is acting, for the audit log (default: $LEVER_USER, then login name)")
+      ->type_name("NAME");
+  for (const auto& row : kCommands) row.add(*app.add_subcommand(row.name, row.description), ctx);
+
+  try {
+    app.parse(argc, argv);
+    std::cout.flush();
+    if (!std::cout) {
+      print_error("cannot write the output (stdout closed or full)", "");
+      return lever::to_int(lever::Exit::failure);
+    }
+    return 0;
+  } catch (const CLI::CallForHelp&) {
+    std::cout << app.help();
+    return 0;
+  } catch (const CLI::CallForAllHelp&) {
+    std::cout << app.help("", CLI::AppFormatMode::All);
+    return 0;
+  } catch (const CLI::CallForVersion& e) {
+    std::cout << e.what() << '\n';
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    print_error(e.what(), "run 'lever --help' or 'lever COMMAND --help' for usage");
+    return lever::to_int(lever::Exit::usage);
+  } catch (const lever::Error& e) {
+    std::cout.flush();
+    print_error(e.what(), e.hint());
+    return lever::to_int(e.code());
+  } catch (const std::exception& e) {
+    std::cout.flush();
+    print_error(fmt::format("internal error: {}", e.what()), "please report this with the command you ran");
+    return lever::to_int(lever::Exit::failure);
+  }
+}

@@ -1,0 +1,110 @@
+// The store facade: a directory of JSON documents and append-only NDJSON logs (product.md, "The store").
+#pragma once
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "lever/store/collections.hpp"
+#include "lever/util/time.hpp"
+
+namespace lever {
+
+namespace fs = std::filesystem;
+
+/// The schema version this lever writes and the newest it reads.
+inline constexpr int kSchemaVersion = 1;
+
+/// A problem found in one stored file (by loaders and by `store check`).
+struct StoreProblem {
+  std::string file;     ///< path relative to the store, e.g. "athletes/ann.json"
+  long line = 0;        ///< line in a log (1-based), 0 for documents
+  std::string message;  ///< what is wrong
+  bool warning = false; ///< true: worth knowing but not damage (a torn unacknowledged line, loose permissions)
+};
+
+/// Holds the store's write lock while alive (flock on <store>/.lock).
+class StoreLock {
+public:
+  /// Releases the lock.
+  ~StoreLock();
+  StoreLock(const StoreLock&) = delete;
+  StoreLock& operator=(const StoreLock&) = delete;
+
+private:
+  friend class Store;
+  explicit StoreLock(int fd) : fd_(fd) {}
+  int fd_;
+};
+
+/// One lever store. Reads need no lock; every write happens under `lock()`.
+class Store {
+public:
+  /// The store directory from --store, then LEVER_STORE, then $XDG_DATA_HOME/lever (~/.local/share/lever).
+  static fs::path resolve_dir(const std::string& flag);
+
+  /// Opens the store at dir (it need not exist yet: it is created 0700 by the first write).
+  explicit Store(fs::path dir);
+
+  /// The store directory.
+  const fs::path& dir() const { return dir_; }
+  /// True when the store directory and its store.json exist.
+  bool exists() const;
+
+  /// Takes the exclusive write lock, waiting up to LEVER_LOCK_TIMEOUT seconds (default 10), then
+  /// throws Error(store_busy). Creates the store on first use and finishes any interrupted import.
+  std::unique_ptr<StoreLock> lock();
+
+  /// The path of a document or log in a collection (IDs are validated first).
+  fs::path path(const Collection& c, const std::string& id) const;
+  /// True when the document (or log) exists.
+  bool has(const Collection& c, const std::string& id) const;
+  /// Loads and validates a document; nullopt when absent; Error(invalid_data) naming file and problem.
+  std::optional<nlohmann::json> load(const Collection& c, const std::string& id) const;
+  /// Validates and writes a whole document atomically (caller holds the lock).
+  void save(const Collection& c, const std::string& id, const nlohmann::json& doc);
+  /// IDs of the documents (or logs) present in a collection, sorted.
+  std::vector<std::string> list(const Collection& c) const;
+
+  /// Validates and appends one record to a log durably (caller holds the lock).
+  void append(const Collection& c, const std::string& key, const nlohmann::json& record);
+  /// Reads every intact record of a log; invalid lines are reported to `problems` (if given) and skipped.
+  std::vector<nlohmann::json> read_log(const Collection& c, const std::string& key,
+                                       std::vector<StoreProblem>* problems = nullptr) const;
+  /// Reads the last `n` intact records of a log without reading the whole file.
+  std::vector<nlohmann::json> read_log_tail(const Collection& c, const std::string& key, size_t n) const;
+
+  /// Appends many records to several logs all-or-nothing, even across a crash (journalled).
+  void append_batch(const Collection& c, const std::vector<std::pair<std::string, nlohmann::json>>& records);
+
+  /// Records who did what to which record in the audit log (caller holds the lock).
+  void audit(const std::string& user, const std::string& action, const std::string& target,
+             const nlohmann::json& details = nlohmann::json::object());
+
+  /// The store configuration (store.json "config"), empty when the store is new.
+  nlohmann::json config() const;
+  /// Replaces the store configuration (caller holds the lock).
+  void set_config(const nlohmann::json& config);
+
+  /// Validates a record against a collection's schema; returns the problems (empty = valid).
+  static std::vector<std::string> validate(const Collection& c, const nlohmann::json& doc);
+
+  /// Checks every document and log: parse, schema, file name, cross-references. Empty = healthy.
+  std::vector<StoreProblem> check() const;
+
+private:
+  void ensure_created();
+  void recover_journal();
+  nlohmann::json parse_document(const fs::path& file, const std::string& text) const;
+  std::string rel(const fs::path& p) const;
+  fs::path dir_;
+};
+
+/// The user recorded in the audit log: --user, then LEVER_USER, then the login name.
+std::string resolve_user(const std::string& flag);
+
+}  // namespace lever

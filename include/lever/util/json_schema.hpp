@@ -1,0 +1,37 @@
+// A JSON Schema (2020-12) validator for the keyword subset lever's own schemas use.
+// Unsupported keywords in a schema are an error, so nothing is silently left unchecked.
+#pragma once
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace lever {
+
+/// One validation failure: where in the instance (JSON Pointer, "" = the root) and what is wrong.
+struct SchemaIssue {
+  std::string pointer;  ///< JSON Pointer into the validated document, e.g. "/mass_kg"
+  std::string message;  ///< what is wrong, e.g. "must be at least 1"
+};
+
+/// Validates instances against one schema document (with its local "$defs").
+class SchemaValidator {
+public:
+  /// Takes a parsed schema; throws std::invalid_argument if it uses a keyword this validator lacks.
+  explicit SchemaValidator(nlohmann::json schema);
+  /// Every problem found in `instance`; empty means valid.
+  std::vector<SchemaIssue> validate(const nlohmann::json& instance) const;
+  /// The keywords this validator understands (tests check every shipped schema against this list).
+  static const std::vector<std::string>& supported_keywords();
+
+private:
+  void check(const nlohmann::json& schema, const nlohmann::json& inst, const std::string& ptr,
+             std::vector<SchemaIssue>& out) const;
+  const nlohmann::json& resolve(const std::string& ref) const;
+  nlohmann::json root_;
+};
+
+/// Builds "/a/b" JSON Pointer text by appending one escaped token.
+std::string pointer_append(const std::string& base, const std::string& token);
+
+}  // namespace lever
