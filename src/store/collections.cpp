@@ -11,6 +11,7 @@ const std::vector<Collection>& collections() {
       {"pain", "pain", "pain-entry.schema.json", true, "athlete_id",
        {{"athlete_id", "athlete"}, {"session_id", "session"}}},
       {"session", "sessions", "session.schema.json", false, "", {{"athlete_id", "athlete"}}},
+      {"unit", "units", "unit.schema.json", false, "", {}},
       {"audit", "audit", "audit-entry.schema.json", true, "", {}},
   };
   return all;

@@ -1,0 +1,70 @@
+# Shared helpers for the end-to-end suites: each suite sources this, gets a private temp store,
+# and calls the real binary ($LEVER). A failed expectation prints what happened and exits 1.
+set -u
+: "${LEVER:?LEVER must name the lever binary}"
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/lever-e2e.XXXXXX")
+export LEVER_STORE="$TMP/store"
+export LEVER_USER=e2e
+export NO_COLOR=1
+export TZ=UTC
+trap 'rm -rf "$TMP"' EXIT
+FAILS=0
+PASSES=0
+
+fail() { echo "FAIL: $*" >&2; FAILS=$((FAILS + 1)); }
+pass() { PASSES=$((PASSES + 1)); }
+
+# run CMD...: runs lever with stdout in $OUT, stderr in $ERR and the exit code in $RC.
+run() {
+  "$LEVER" "$@" >"$TMP/out" 2>"$TMP/err"
+  RC=$?
+  OUT=$(cat "$TMP/out")
+  ERR=$(cat "$TMP/err")
+}
+
+# expect CODE CMD...: runs lever and checks the exit code.
+expect() {
+  local want=$1
+  shift
+  run "$@"
+  if [ "$RC" -ne "$want" ]; then
+    fail "lever $* exited $RC, expected $want
+  stdout: ${OUT:0:400}
+  stderr: ${ERR:0:400}"
+    return 1
+  fi
+  pass
+}
+
+# has TEXT WHERE: WHERE (e.g. "$ERR") contains TEXT.
+has() {
+  if [[ "$2" != *"$1"* ]]; then
+    fail "expected to find '$1' in: ${2:0:400}"
+    return 1
+  fi
+  pass
+}
+
+# lacks TEXT WHERE: WHERE does not contain TEXT.
+lacks() {
+  if [[ "$2" == *"$1"* ]]; then
+    fail "did not expect '$1' in: ${2:0:400}"
+    return 1
+  fi
+  pass
+}
+
+# same A B LABEL: two values are equal.
+same() {
+  if [ "$1" != "$2" ]; then
+    fail "$3: got '$1', expected '$2'"
+    return 1
+  fi
+  pass
+}
+
+# finish: prints the tally in the plain form CI reads and exits non-zero on any failure.
+finish() {
+  echo "$PASSES passed, $FAILS failed"
+  [ "$FAILS" -eq 0 ]
+}
