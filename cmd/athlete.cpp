@@ -82,7 +82,7 @@ void add_athlete(CLI::App& app, Context& ctx) {
                   fmt::format("change it with 'lever athlete edit {}', or choose another ID", a->id));
     auto doc = make_athlete(a->id, f, now());
     store.save(collection("athlete"), a->id, doc);
-    store.audit(ctx.user(), "athlete.add", a->id, {{"mass_kg", doc["mass_kg"]}});
+    ctx.audit("athlete.add", a->id, {{"mass_kg", doc["mass_kg"]}});
     ctx.out().record(athlete_show_columns(), athlete_row(doc));
   });
 
@@ -143,7 +143,7 @@ void add_athlete(CLI::App& app, Context& ctx) {
       ctx.note(fmt::format("nothing to change for '{}'", a->id));
     } else {
       store.save(collection("athlete"), a->id, doc);
-      store.audit(ctx.user(), "athlete.edit", a->id, {{"changes", changes}});
+      ctx.audit("athlete.edit", a->id, {{"changes", changes}});
     }
     ctx.out().record(athlete_show_columns(), athlete_row(doc));
   });

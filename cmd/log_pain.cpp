@@ -75,7 +75,7 @@ void import(Context& ctx, const PainArgs& a) {
     return;
   }
   store.append_batch(collection("pain"), entries);
-  store.audit(user, "pain.import", a.import_path == "-" ? "stdin" : a.import_path, {{"entries", entries.size()}});
+  ctx.audit("pain.import", a.import_path == "-" ? "stdin" : a.import_path, {{"entries", entries.size()}});
   std::vector<json> rows;
   for (auto& [k, e] : entries) rows.push_back(e);
   if (ctx.out().is_table()) ctx.note(fmt::format("imported {} pain entries", rows.size()));
@@ -143,7 +143,7 @@ void add_log_pain(CLI::App& app, Context& ctx) {
     auto entry = build_pain_entry(a->in, refs, ctx.user(), "cli", now(), fe);
     if (!entry) report(fe);
     store.append(collection("pain"), (*entry)["athlete_id"], *entry);
-    store.audit(ctx.user(), "pain.log", (*entry)["athlete_id"], {{"entry", (*entry)["id"]}, {"score", (*entry)["score"]}});
+    ctx.audit("pain.log", (*entry)["athlete_id"], {{"entry", (*entry)["id"]}, {"score", (*entry)["score"]}});
     ctx.out().record(pain_columns(), *entry);
   });
 }

@@ -102,7 +102,7 @@ std::optional<json> build_pain_entry(const PainInput& in, PainRefs& refs, const 
       else if (at < parse_iso("1990-01-01").value_or(TimePoint{}))
         err("at", fmt::format("{} is before 1990; check the date", trim(in.at)));
     } catch (const Error& e) {
-      err("at", e.what());
+      err("at", fmt::format("{} ({})", e.what(), e.hint()));
     }
   }
 

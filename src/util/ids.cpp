@@ -18,6 +18,7 @@ bool rest_ok(char c) { return first_ok(c) || c == '.' || c == '_' || c == '-'; }
 std::string id_problem(std::string_view s) {
   if (s.empty()) return "it is empty";
   if (s.size() > 64) return fmt::format("it is {} characters long (at most 64)", s.size());
+  if (s[0] >= 'A' && s[0] <= 'Z') return fmt::format("it starts with upper-case '{}' (use lower case)", s[0]);
   if (!first_ok(s[0]))
     return fmt::format("it starts with '{}' (must start with a lower-case letter or digit)", s[0]);
   for (char c : s) {
