@@ -103,7 +103,7 @@ void add_athlete(CLI::App& app, Context& ctx) {
   });
 
   auto* sh = app.add_subcommand("show", "Show an athlete with flags and the recent pain log");
-  sh->add_option("ID", a->id, "Athlete ID")->required();
+  sh->add_option("ID", a->id, "Athlete ID")->required()->type_name("ATHLETE");
   sh->add_option("--recent", a->recent, "How many recent pain entries to show")->capture_default_str();
   sh->callback([&ctx, a] {
     require_id("athlete", a->id);
@@ -111,7 +111,7 @@ void add_athlete(CLI::App& app, Context& ctx) {
   });
 
   auto* edit = app.add_subcommand("edit", "Change an athlete's details or clinician flags");
-  edit->add_option("ID", a->id, "Athlete ID")->required();
+  edit->add_option("ID", a->id, "Athlete ID")->required()->type_name("ATHLETE");
   add_field_options(edit, *a, false);
   edit->add_option("--flag", a->flags,
                    "Set a clinician flag (suspected-meniscal, suspected-ligament and significant-swelling block runs)")

@@ -19,5 +19,7 @@ struct CommandRow {
 void add_athlete(CLI::App& app, Context& ctx);   ///< lever athlete add|list|show|edit
 void add_log_pain(CLI::App& app, Context& ctx);  ///< lever log-pain
 void add_store(CLI::App& app, Context& ctx);     ///< lever store check|path
+void add_completions(CLI::App& app, Context& ctx);  ///< lever completions SHELL (hidden)
+void add_ids(CLI::App& app, Context& ctx);          ///< lever __ids KIND (hidden, for completions)
 
 }  // namespace lever::cmd

@@ -86,8 +86,8 @@ void import(Context& ctx, const PainArgs& a) {
 
 void add_log_pain(CLI::App& app, Context& ctx) {
   auto a = std::make_shared<PainArgs>();
-  app.add_option("ATHLETE", a->in.athlete, "Athlete ID");
-  app.add_option("SCORE", a->in.score, "Pain now, 0-10 (numeric pain rating scale)");
+  app.add_option("ATHLETE", a->in.athlete, "Athlete ID")->type_name("ATHLETE");
+  app.add_option("SCORE", a->in.score, "Pain now, 0-10 (numeric pain rating scale)")->type_name("0|1|2|3|4|5|6|7|8|9|10");
   app.add_option("--when", a->in.when, "When the pain was felt relative to running")
       ->check(CLI::IsMember({"before", "during", "after", "next-day"}))
       ->type_name("before|during|after|next-day")
@@ -106,6 +106,7 @@ void add_log_pain(CLI::App& app, Context& ctx) {
                   ->type_name("FILE|-");
   app.add_option("--import-format", a->import_format, "Format of the import (auto: by file name or content)")
       ->check(CLI::IsMember({"auto", "csv", "ndjson"}))
+      ->type_name("auto|csv|ndjson")
       ->capture_default_str();
   (void)imp;
   app.callback([&ctx, a, &app] {

@@ -18,6 +18,8 @@ const CommandRow kCommands[] = {
     {"athlete", "Add, list, show and edit athletes", lever::cmd::add_athlete},
     {"log-pain", "Log a pain score (0-10) and symptoms, or import a pain log", lever::cmd::add_log_pain},
     {"store", "Check the store's documents and references", lever::cmd::add_store},
+    {"completions", "Print a shell completion script", lever::cmd::add_completions},
+    {"__ids", "Print record IDs for shell completion", lever::cmd::add_ids},
 };
 
 void print_error(const std::string& what, const std::string& hint) {
