@@ -13,3 +13,9 @@ if(LEVER_SANITIZE)
     -fno-sanitize-recover=undefined)
   target_link_options(lever_sanitizers INTERFACE -fsanitize=address,undefined)
 endif()
+
+# Fuzzing instruments the whole core library (clang's libFuzzer plus ASan/UBSan).
+if(LEVER_FUZZ)
+  target_compile_options(lever_sanitizers INTERFACE -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+  target_link_options(lever_sanitizers INTERFACE -fsanitize=address,undefined)
+endif()

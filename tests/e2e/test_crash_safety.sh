@@ -7,13 +7,20 @@ ROUNDS=${LEVER_CRASH_ROUNDS:-150}
 RANDOM=4242  # reproducible kill points
 
 "$LEVER" athlete add ann --mass 70 >/dev/null 2>&1 || fail "setup"
+# Kill points are spread over 1.5 times one write's duration, measured here, so the test bites
+# both on a fast build and under a sanitizer that makes every run ten times slower.
+t0=$(date +%s%N)
+for _ in 1 2 3; do "$LEVER" -q log-pain ann 0 --note calibration >/dev/null 2>&1; done
+span_us=$(( ($(date +%s%N) - t0) / 2000 ))  # 1.5 x the mean of three runs, in microseconds
+[ "$span_us" -gt 1000 ] || span_us=1000
+delay() { local us=$(( (RANDOM * 32768 + RANDOM) % ${1:-$span_us} )); printf '%d.%06d' $((us / 1000000)) $((us % 1000000)); }
 acked="$TMP/acked"
 : >"$acked"
 for i in $(seq 1 "$ROUNDS"); do
   "$LEVER" -q --format ndjson log-pain ann $((i % 11)) --note "round $i" >"$TMP/o.$i" 2>/dev/null &
   pid=$!
   # Kill somewhere between start-up and completion (a few ms); some runs finish first.
-  sleep "0.00$((RANDOM % 9))$((RANDOM % 10))"
+  sleep "$(delay)"
   kill -9 "$pid" 2>/dev/null
   wait "$pid" 2>/dev/null
   # Acknowledged = the entry was printed (lever prints only after the entry is durable).
@@ -38,7 +45,7 @@ same "$bad" "" "every line of the pain log parses"
 for i in $(seq 1 $((ROUNDS / 2))); do
   "$LEVER" athlete edit ann --mass $((60 + i % 40)) --note "edit $i" >/dev/null 2>&1 &
   pid=$!
-  sleep "0.00$((RANDOM % 9))$((RANDOM % 10))"
+  sleep "$(delay)"
   kill -9 "$pid" 2>/dev/null
   wait "$pid" 2>/dev/null
   jq -e '.mass_kg >= 60' "$LEVER_STORE/athletes/ann.json" >/dev/null || fail "athlete document damaged after kill $i"
@@ -53,7 +60,7 @@ for i in $(seq 1 20); do
   } >"$TMP/imp.csv"
   "$LEVER" -q log-pain --import "$TMP/imp.csv" >/dev/null 2>&1 &
   pid=$!
-  sleep "0.0$((RANDOM % 9))$((RANDOM % 10))"
+  sleep "$(delay $((span_us * 12)))"
   kill -9 "$pid" 2>/dev/null
   wait "$pid" 2>/dev/null
   "$LEVER" -q athlete edit ann --note "recovery $i" >/dev/null 2>&1 || fail "writer after killed import $i"
