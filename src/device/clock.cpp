@@ -25,7 +25,7 @@ void RealClock::sleep_until(Nanos t) {
   // Sleep in poll() on the stop pipe so that Ctrl-C ends the wait at once.
   pollfd p{stop_fd(), POLLIN, 0};
   if (p.fd >= 0 && !stop_requested()) ::ppoll(&p, 1, &ts, nullptr);
-  else if (p.fd < 0) ::nanosleep(&ts, nullptr);
+  else ::nanosleep(&ts, nullptr);  // already stopping: sleep normally (the pipe stays readable)
 }
 
 }  // namespace lever::device

@@ -71,12 +71,10 @@ void Simulator::step(double dt) {
   if (!stalled_) act_f_ += (desired - act_f_) * std::min(1.0, dt / kActuatorLagS);
 
   // Belt (category-1 stop in safe states: v_cmd_ is 0 there) and incline.
-  if (runaway_) {
-    v_ = std::min(v_ + 2.0 * dt, L.max_speed_kmh + 3);
-  } else {
-    double vt = state_ == State::run ? v_cmd_ : 0.0;
-    v_ = std::max(0.0, toward(v_, vt, L.max_accel_kmh_s * dt));
-  }
+  double vt = state_ == State::run ? v_cmd_ : 0.0;
+  v_expect_ = std::max(0.0, toward(v_expect_, vt, L.max_accel_kmh_s * dt));  // what the drive should do
+  if (runaway_) v_ = std::min(v_ + 2.0 * dt, L.max_speed_kmh + 3);
+  else v_ = std::max(0.0, toward(v_, vt, L.max_accel_kmh_s * dt));
   if (state_ == State::run || state_ == State::armed) i_ = toward(i_, i_cmd_, kInclineRate * dt);
 
   // Runner: cadence and the gait oscillation of the harness force.
@@ -122,7 +120,7 @@ void Simulator::check_faults(double dt) {
   sensor_timer_ = disagree > std::max(kSensorTolN, kSensorTolFrac * std::abs(meas_)) ? sensor_timer_ + dt : 0;
   if (sensor_timer_ > kSensorTimeS)
     enter(State::fault, device::kFaultSensor, fmt::format("load cells disagree by {:.1f} N", disagree));
-  double vlimit = std::min(L.max_speed_kmh + 0.5, (state_ == State::run ? v_cmd_ : 0.0) + 1.0);
+  double vlimit = std::min(L.max_speed_kmh + 0.5, v_expect_ + 1.0);
   if (v_ > vlimit && !(faults_ & device::kFaultOverspeed)) {
     runaway_ = false;  // the treadmill's independent speed monitor cuts the runaway; the unit brakes the belt
     enter(State::fault, device::kFaultOverspeed, fmt::format("overspeed: belt {:.2f} km/h", v_));

@@ -89,7 +89,7 @@ void Simulator::enter(State s, std::uint32_t fault, const std::string& why) {
     faults_ |= fault;
     if (first_fault_.empty()) first_fault_ = device::fault_info(fault)->name;
   }
-  if (rank(s) <= rank(state_) && device::is_safe_state(state_)) {
+  if (device::is_safe_state(s) && rank(s) <= rank(state_) && device::is_safe_state(state_)) {
     if (fault) emit(fmt::format("{} also latched in {} ({})", device::fault_info(fault)->name, state_name(state_), why));
     return;
   }

@@ -107,6 +107,7 @@ private:
   double lower_rate_ = 0;   // N/s while lowering on operator command
   double act_f_ = 0;        // force the actuator delivers (N)
   double v_cmd_ = 0, v_ = 0, i_cmd_ = 0, i_ = 0;
+  double v_expect_ = 0;     // belt speed the drive should have (overspeed check)
   double gait_phase_ = 0, cadence_ = 0;
   double meas_ = 0, meas_filt_ = 0, meas2_ = 0, raw_ = 0;
   double ref_mass_ = 0;
