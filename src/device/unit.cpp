@@ -52,6 +52,7 @@ Frame Unit::command(const std::string& verb, Frame args) {
   if (!reply_) no_answer(verb);
   Frame r = std::move(*reply_);
   reply_.reset();
+  fresh_ = false;
   if (r.verb == "NAK") {
     auto why = parse_nak(r.get("reason").value_or("unknown")).value_or(Nak::unknown);
     std::string state = has_status_ ? state_name(status_.state) : "its current state";
@@ -81,12 +82,25 @@ Frame Unit::command(const std::string& verb, Frame args) {
 
 void Unit::handle(const Frame& f) {
   ++stats_.frames;
+  std::optional<Status> st;
+  if (f.verb == "ST") {
+    st = get_status(f);
+    if (!st) {
+      ++stats_.bad_frames;
+      return;
+    }
+    if (has_status_ && st->unit_ms + 1000 < status_.unit_ms) {
+      sync_.unit_restarted = true;  // the unit clock went backwards: it rebooted and restarted its sequence
+      sync_.valid = false;
+      have_unit_seq_ = false;
+    }
+  }
   if (have_unit_seq_) {
     unsigned gap = static_cast<std::uint16_t>(f.seq - unit_seq_ - 1);
     if (gap < 1000) {  // newer: count the frames skipped; older ones are resent answers or duplicates
       stats_.lost_frames += gap;
       unit_seq_ = f.seq;
-    } else if (f.verb == "ST") {
+    } else if (st) {
       return;  // a duplicated status: nothing new
     }
   } else {
@@ -98,24 +112,13 @@ void Unit::handle(const Frame& f) {
     if (ref && static_cast<std::uint16_t>(*ref) == awaiting_ && !reply_) reply_ = f;
     return;
   }
-  if (f.verb != "ST") return;
-  auto s = get_status(f);
-  if (!s) {
-    ++stats_.bad_frames;
-    return;
-  }
+  if (!st) return;
   Nanos now = clock().now();
-  if (has_status_ && s->unit_ms < status_.unit_ms) {
-    sync_.unit_restarted = true;  // the unit clock went backwards: it rebooted
-    sync_.valid = false;
-    have_unit_seq_ = true;
-    unit_seq_ = f.seq;
-  }
-  std::int64_t offset = now.count() - s->unit_ms * 1000000;
+  std::int64_t offset = now.count() - st->unit_ms * 1000000;
   if (!sync_.valid || offset < sync_.offset_ns) sync_.offset_ns = offset;
   sync_.valid = true;
-  status_ = *s;
-  has_status_ = new_status_ = true;
+  status_ = *st;
+  has_status_ = new_status_ = fresh_ = true;
   ++stats_.statuses;
 }
 
@@ -258,7 +261,7 @@ void Unit::hang_reference_mass(double kg) {
 }
 
 void Unit::require_running() const {
-  if (!has_status_ || status_.state == State::run || status_.state == State::armed) return;
+  if (!has_status_ || !fresh_ || status_.state == State::run || status_.state == State::armed) return;
   std::string faults = status_.faults ? describe_faults(status_.faults) : "no fault recorded";
   const FaultInfo* first = fault_info(fault_bit(status_.first_fault));
   throw Error(Exit::safety,

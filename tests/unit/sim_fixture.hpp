@@ -52,6 +52,10 @@ struct SimUnit {
     for (auto next = clock.now() + 50ms; next < end; next += 50ms) {
       unit->poll_until(next);
       if (each) each();
+      if (!unit->status_fresh()) {  // no status since the last command yet (lost or delayed frames)
+        unit->heartbeat();
+        continue;
+      }
       auto st = unit->status().state;
       if (st != lever::device::State::run && st != lever::device::State::armed) return false;
       unit->heartbeat();

@@ -141,7 +141,10 @@ public:
   bool has_status() const { return has_status_; }
   /// The latest status.
   const Status& status() const { return status_; }
-  /// Error(safety) naming the fault when the latest status is not RUN/ARMED (HOLD, FAULT, ESTOP).
+  /// True when the latest status left the unit after the last command was acknowledged (the line is
+  /// FIFO), i.e. it already reflects that command. A loop judges the state only on fresh statuses.
+  bool status_fresh() const { return fresh_; }
+  /// Error(safety) naming the fault when the latest fresh status is not RUN/ARMED (HOLD, FAULT, ESTOP).
   void require_running() const;
 
   /// Link counters.
@@ -169,6 +172,7 @@ private:
   Status status_;
   bool has_status_ = false;
   bool new_status_ = false;
+  bool fresh_ = false;
   std::optional<Frame> reply_;
   std::uint16_t awaiting_ = 0;
   bool have_unit_seq_ = false;
