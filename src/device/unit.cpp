@@ -131,7 +131,7 @@ bool Unit::pump(Nanos wait) {
     for (const auto& f : frames) handle(f);
     if (!frames.empty()) last_rx_ = now;
   }
-  if (now - last_rx_ > kLinkTimeout)
+  if (stats_.frames > 0 && now - last_rx_ > kLinkTimeout)  // before the first frame, the command retries decide
     throw Error(Exit::unit_unavailable,
                 fmt::format("the unit on {} stopped answering: no valid frame for {:.0f} ms", port(), to_ms(now - last_rx_)),
                 kLostHint);
