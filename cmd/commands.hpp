@@ -19,6 +19,9 @@ struct CommandRow {
 void add_athlete(CLI::App& app, Context& ctx);   ///< lever athlete add|list|show|edit
 void add_log_pain(CLI::App& app, Context& ctx);  ///< lever log-pain
 void add_store(CLI::App& app, Context& ctx);     ///< lever store check|path
+void add_devices(CLI::App& app, Context& ctx);   ///< lever devices
+void add_unit(CLI::App& app, Context& ctx);      ///< lever unit info|watch|drive|hold|lower|reset
+void add_sim(CLI::App& app, Context& ctx);       ///< lever sim --pty PATH | --tcp ADDR
 void add_completions(CLI::App& app, Context& ctx);  ///< lever completions SHELL (hidden)
 void add_ids(CLI::App& app, Context& ctx);          ///< lever __ids KIND (hidden, for completions)
 

@@ -18,6 +18,9 @@ const CommandRow kCommands[] = {
     {"athlete", "Add, list, show and edit athletes", lever::cmd::add_athlete},
     {"log-pain", "Log a pain score (0-10) and symptoms, or import a pain log", lever::cmd::add_log_pain},
     {"store", "Check the store's documents and references", lever::cmd::add_store},
+    {"devices", "List serial ports (name, description, USB VID:PID, serial number)", lever::cmd::add_devices},
+    {"unit", "Unit identity, live status, test drive and operator actions", lever::cmd::add_unit},
+    {"sim", "Run the simulated unit on a pseudo-terminal or TCP port", lever::cmd::add_sim},
     {"completions", "Print a shell completion script", lever::cmd::add_completions},
     {"__ids", "Print record IDs for shell completion", lever::cmd::add_ids},
 };

@@ -1,0 +1,70 @@
+// lever sim: the simulated unit as a separate process on a pty or TCP port (lever-protocol(7)).
+#include <iostream>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "lever/sim/server.hpp"
+#include "lever/sim/sim_transport.hpp"
+#include "lever/util/error.hpp"
+#include "lever/util/units.hpp"
+
+namespace lever::cmd {
+
+namespace {
+struct SimArgs {
+  std::string pty, tcp, faults, nvram, serial = "SIM-0001", mass, gain_error, offset_error;
+  std::uint64_t seed = 1;
+  double time_scale = 1, cadence = 170, seconds = 0;
+  int baud = 115200;
+  bool no_pacing = false;
+};
+}  // namespace
+
+void add_sim(CLI::App& app, Context& ctx) {
+  auto a = std::make_shared<SimArgs>();
+  auto* pty = app.add_option("--pty", a->pty, "Create a pseudo-terminal and a symlink to it at PATH")->type_name("PATH");
+  auto* tcp = app.add_option("--tcp", a->tcp, "Listen for one host at HOST:PORT (or :PORT)")->type_name("ADDR");
+  pty->excludes(tcp);
+  app.add_option("--faults", a->faults, "Fault script, e.g. estop@30s,drift=5%@60s,drop=0.01")->type_name("SPEC");
+  app.add_option("--seed", a->seed, "Seed for noise and fault dice (same seed, same run)")->capture_default_str();
+  app.add_option("--time-scale", a->time_scale, "Unit time runs X times faster than real time")
+      ->check(CLI::PositiveNumber)->capture_default_str()->type_name("X");
+  app.add_option("--nvram", a->nvram, "Non-volatile memory file (default: <store>/sim/<serial>.json)")->type_name("FILE");
+  app.add_option("--serial", a->serial, "Serial number of a factory-fresh unit")->capture_default_str();
+  app.add_option("--mass", a->mass, "Runner mass in the harness (75kg, 165lb)")->type_name("KG");
+  app.add_option("--cadence", a->cadence, "Runner cadence, steps/min")->capture_default_str()->type_name("SPM");
+  app.add_option("--gain-error", a->gain_error, "Make the true load-cell gain differ from the calibration (3%)")->type_name("PCT");
+  app.add_option("--offset-error", a->offset_error, "Make the true load-cell zero differ by N newtons")->type_name("N");
+  app.add_option("--baud", a->baud, "Line rate to pace to (10 bits a byte)")->capture_default_str();
+  app.add_flag("--no-pacing", a->no_pacing, "Do not pace to the line rate (not like a real cable)");
+  app.add_option("--seconds", a->seconds, "Stop after S seconds (default: until Ctrl-C)")->type_name("S");
+  app.callback([&ctx, a] {
+    if (a->pty.empty() && a->tcp.empty())
+      throw Error(Exit::usage, "lever sim needs --pty PATH or --tcp ADDR",
+                  "e.g. 'lever sim --pty /tmp/lever-unit' then 'lever unit info --port pty:/tmp/lever-unit'; "
+                  "for an in-process simulator use --port sim: on any command");
+    // The same option parser as the sim: PORT keeps the two ways of starting a simulator in step.
+    std::string port = "sim:" + a->serial + "?seed=" + std::to_string(a->seed);
+    if (!a->faults.empty()) port += "&faults=" + a->faults;
+    if (!a->nvram.empty()) port += "&nvram=" + a->nvram;
+    if (!a->mass.empty()) port += "&mass=" + a->mass;
+    if (!a->gain_error.empty()) port += "&gain-error=" + a->gain_error;
+    if (!a->offset_error.empty()) port += "&offset-error=" + a->offset_error;
+    port += fmt::format("&cadence={}", a->cadence);
+    auto cfg = sim::sim_config(transport::parse_port(port), ctx.store().dir());
+    sim::ServerOptions opt;
+    opt.pty_path = a->pty;
+    opt.tcp_addr = a->tcp;
+    opt.time_scale = a->time_scale;
+    opt.baud = a->baud;
+    opt.pace = !a->no_pacing;
+    opt.seconds = a->seconds;
+    opt.log = [&ctx](const std::string& line) { ctx.note("lever sim: " + line); };
+    int sig = sim::run_sim_server(cfg, opt);
+    if (sig) throw Error(static_cast<Exit>(128 + sig), fmt::format("simulator stopped by signal {}", sig), "");
+  });
+}
+
+}  // namespace lever::cmd

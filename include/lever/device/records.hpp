@@ -1,0 +1,36 @@
+// Unit data as records: the status row and columns every output format shares, and the store's
+// unit document (units/<id>.json, schemas/unit.schema.json).
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "lever/cli/output.hpp"
+#include "lever/device/protocol.hpp"
+
+namespace lever {
+class Store;
+}
+
+namespace lever::device {
+
+/// Columns of a status record (stable machine names with SI units).
+const std::vector<Column>& status_columns();
+/// One status as a record.
+nlohmann::json status_row(const Status& s);
+
+/// Columns of `lever unit info`.
+const std::vector<Column>& unit_info_columns();
+/// The unit document for the store: identity, limits, calibration summary, state, faults, port.
+nlohmann::json unit_document(const Identity& id, const std::optional<Calibration>& cal, const std::optional<Status>& st,
+                             bool compatible, const std::string& port);
+/// The `unit info` record (flattened document).
+nlohmann::json unit_info_row(const nlohmann::json& doc);
+/// The store ID of a serial number (lower-cased); Error(invalid_data) when it cannot be an ID.
+std::string unit_id(const std::string& serial);
+/// Writes or updates units/<id>.json (takes the store lock); keeps fields others added (e.g. history).
+void save_unit_document(Store& store, const nlohmann::json& doc);
+
+}  // namespace lever::device

@@ -1,0 +1,141 @@
+#include "lever/sim/sim_transport.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "lever/device/signals.hpp"
+#include "lever/util/error.hpp"
+#include "lever/util/fs.hpp"
+#include "lever/util/units.hpp"
+
+namespace lever::sim {
+
+namespace {
+
+const char* kSimOptions = "faults, seed, time-scale, clock=real|virtual, mass, cadence, gain-error, offset-error, nvram, serial";
+
+double number(const transport::PortSpec& spec, const std::string& key, double fallback) {
+  auto it = spec.options.find(key);
+  if (it == spec.options.end()) return fallback;
+  std::string v = it->second;
+  bool pct = !v.empty() && v.back() == '%';
+  if (pct) v.pop_back();
+  try {
+    size_t used = 0;
+    double d = std::stod(v, &used);
+    if (used == v.size() && std::isfinite(d)) return pct ? d / 100 : d;
+  } catch (const std::exception&) {
+  }
+  throw Error(Exit::usage, fmt::format("bad value '{}' for {} in port '{}'", it->second, key, spec.text),
+              "give a number, e.g. sim:?seed=7&time-scale=10&gain-error=3%");
+}
+
+}  // namespace
+
+void check_sim_options(const transport::PortSpec& spec) {
+  static const char* known[] = {"faults", "seed", "time-scale", "clock", "mass", "cadence", "gain-error",
+                                "offset-error", "nvram", "serial"};
+  for (const auto& [k, v] : spec.options) {
+    if (std::find(std::begin(known), std::end(known), k) == std::end(known))
+      throw Error(Exit::usage, fmt::format("unknown simulator option '{}' in port '{}'", k, spec.text),
+                  std::string("known options: ") + kSimOptions);
+  }
+  if (auto it = spec.options.find("clock"); it != spec.options.end() && it->second != "real" && it->second != "virtual")
+    throw Error(Exit::usage, fmt::format("bad clock '{}' in port '{}'", it->second, spec.text), "use clock=real or clock=virtual");
+  if (number(spec, "time-scale", 1) <= 0)
+    throw Error(Exit::usage, fmt::format("time-scale must be positive in port '{}'", spec.text), "e.g. time-scale=10");
+  if (number(spec, "seed", 1) < 0) throw Error(Exit::usage, "seed must be a non-negative integer", "e.g. seed=7");
+  if (auto it = spec.options.find("faults"); it != spec.options.end()) parse_faults(it->second);
+}
+
+SimConfig sim_config(const transport::PortSpec& spec, const std::filesystem::path& store_dir) {
+  check_sim_options(spec);
+  SimConfig c;
+  if (!spec.path.empty()) c.serial = spec.path;
+  if (auto it = spec.options.find("serial"); it != spec.options.end()) c.serial = it->second;
+  if (c.serial.empty() || c.serial.find_first_of("/\\ ") != std::string::npos)
+    throw Error(Exit::usage, fmt::format("bad simulator serial '{}'", c.serial), "use letters, digits and '-'");
+  if (auto it = spec.options.find("nvram"); it != spec.options.end()) c.nvram_file = it->second;
+  else c.nvram_file = default_nvram_path(store_dir, c.serial);
+  c.seed = static_cast<std::uint64_t>(number(spec, "seed", 1));
+  if (auto it = spec.options.find("faults"); it != spec.options.end()) c.faults = parse_faults(it->second);
+  if (auto it = spec.options.find("mass"); it != spec.options.end()) c.runner_mass_kg = parse_mass_kg(it->second, "mass");
+  c.cadence_spm = number(spec, "cadence", c.cadence_spm);
+  c.gain_error = number(spec, "gain-error", 0);
+  c.offset_error_n = number(spec, "offset-error", 0);
+  return c;
+}
+
+NvramLock::NvramLock(const std::filesystem::path& nvram_file, const std::string& port_name) {
+  if (nvram_file.has_parent_path()) make_private_dirs(nvram_file.parent_path());
+  std::string lp = nvram_file.string() + ".lock";
+  fd_ = ::open(lp.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd_ < 0) throw_io_error("open", lp, errno);
+  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd_);
+    fd_ = -1;
+    throw Error(Exit::unit_unavailable,
+                fmt::format("port {} is busy: the simulated unit ({}) is in use by another lever or 'lever sim'", port_name,
+                            nvram_file.string()),
+                "finish the other lever using this unit, or give this one another serial (sim:SIM-0002)");
+  }
+}
+
+NvramLock::~NvramLock() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+SimTransport::SimTransport(SimConfig cfg, std::unique_ptr<device::Clock> clock, std::string name)
+    : clock_(std::move(clock)), name_(std::move(name)), lock_(cfg.nvram_file, name_), sim_(std::move(cfg)) {}
+
+void SimTransport::check_link() const {
+  if (sim_.disconnected())
+    throw Error(Exit::unit_unavailable, fmt::format("lost the link to the unit on {}: the unit disconnected", name_),
+                "check the cable and the unit's power; the unit holds the support and stops the belt on its own "
+                "within its watchdog time");
+}
+
+void SimTransport::write(std::string_view bytes) {
+  check_link();
+  sim_.receive(bytes, micros());
+}
+
+size_t SimTransport::read(char* buf, size_t cap, device::Nanos timeout) {
+  auto deadline = clock_->now() + timeout;
+  const bool signalled = device::stop_requested();
+  for (;;) {
+    Micros now = micros();
+    sim_.advance(now);
+    check_link();
+    pending_ += sim_.take_output(now);
+    if (!pending_.empty()) {
+      size_t n = std::min(cap, pending_.size());
+      std::memcpy(buf, pending_.data(), n);
+      pending_.erase(0, n);
+      return n;
+    }
+    if (clock_->now() >= deadline || (!signalled && device::stop_requested())) return 0;
+    auto next = device::Nanos(std::chrono::microseconds(sim_.next_event(now)));
+    if (next <= clock_->now()) next = clock_->now() + std::chrono::microseconds(1000);
+    clock_->sleep_until(std::min(deadline, next));
+  }
+}
+
+std::unique_ptr<transport::Transport> open_sim_transport(const transport::PortSpec& spec, const std::filesystem::path& store_dir) {
+  SimConfig cfg = sim_config(spec, store_dir);
+  std::unique_ptr<device::Clock> clock;
+  auto it = spec.options.find("clock");
+  if (it != spec.options.end() && it->second == "virtual") clock = std::make_unique<device::VirtualClock>();
+  else clock = std::make_unique<device::RealClock>(number(spec, "time-scale", 1));
+  return std::make_unique<SimTransport>(std::move(cfg), std::move(clock), spec.text);
+}
+
+}  // namespace lever::sim

@@ -1,0 +1,251 @@
+// Every injectable fault against the host session on a virtual clock: the host's documented reaction
+// and the unit reaching its safe state (belt category-1 stop, support held, no automatic resume).
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "lever/util/error.hpp"
+#include "sim_fixture.hpp"
+
+using namespace lever::device;
+using namespace std::chrono_literals;
+using test::SimUnit;
+
+namespace {
+
+// Runs at 120 N, 8 km/h until the unit leaves RUN (or `max_s` passes); returns the last running status.
+Status run_until_fault(SimUnit& s, double max_s = 20) {
+  s.run_at(120, 8, 2);
+  Status last;
+  s.loop(max_s, [&] {
+    if (s.unit->status().state == State::run) last = s.unit->status();
+  });
+  return last;
+}
+
+// After the fault: 8 s without any heartbeat. The state stays `want`, the belt decelerates no faster than
+// its limit to 0, the support target never moves (held), and nothing resumes on its own.
+void check_safe(SimUnit& s, State want, const Status& before, double meas_tol = 25) {
+  std::vector<Status> seen;
+  for (int i = 0; i < 200; ++i) {
+    s.unit->poll(100ms);
+    seen.push_back(s.unit->status());
+  }
+  REQUIRE(!seen.empty());
+  double held = seen.front().target_n;
+  CHECK(std::abs(held - before.target_n) < 12);  // held near where it was: never dropped
+  for (size_t i = 1; i < seen.size(); ++i) {
+    CAPTURE(i);
+    CHECK(seen[i].state == want);
+    CHECK(seen[i].target_n == doctest::Approx(held));
+    double dt = std::max(0.001, static_cast<double>(seen[i].unit_ms - seen[i - 1].unit_ms) / 1000);
+    CHECK(seen[i - 1].speed_kmh - seen[i].speed_kmh <= 2.0 * dt + 0.05);
+  }
+  CHECK(seen.back().speed_kmh == 0);
+  CHECK(std::abs(seen.back().meas_n - held) < meas_tol);
+  CHECK(seen.back().speed_cmd_kmh == 0);
+  CHECK_THROWS_AS(s.unit->set_targets({100, 5, 0}), NakError);  // no setpoints in a safe state
+}
+
+void check_host_refuses(SimUnit& s, const char* fault_name) {
+  try {
+    s.unit->require_running();
+    FAIL("require_running should throw");
+  } catch (const lever::Error& e) {
+    CHECK(e.code() == lever::Exit::safety);
+    CHECK(std::string(e.what()).find(fault_name) != std::string::npos);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("hardware e-stop mid-run: ESTOP latched, belt stopped, support held; RESET needs release") {
+  SimUnit s("faults=estop=3s@5s");
+  auto before = run_until_fault(s);
+  CHECK(s.unit->status().state == State::estop);
+  CHECK(s.unit->status().first_fault == "estop");
+  check_host_refuses(s, "estop");
+  check_safe(s, State::estop, before);
+  CHECK_THROWS_AS(s.unit->resume(), NakError);
+  s.unit->reset_fault();  // the button was released after 3 s
+  CHECK(s.unit->wait_for([](const Status& st) { return st.state == State::hold; }, 1s));
+  s.unit->poll(1s);
+  CHECK(s.unit->status().speed_kmh == 0);
+}
+
+TEST_CASE("e-stop still pressed: RESET is refused") {
+  SimUnit s("faults=estop=60s@2s");
+  run_until_fault(s);
+  try {
+    s.unit->reset_fault();
+    FAIL("RESET accepted with the e-stop pressed");
+  } catch (const NakError& e) {
+    CHECK(e.reason() == Nak::busy);
+  }
+}
+
+TEST_CASE("safety key pulled: ESTOP latched") {
+  SimUnit s("faults=key=2s@4s");
+  auto before = run_until_fault(s);
+  CHECK(s.unit->status().first_fault == "key");
+  check_host_refuses(s, "key");
+  check_safe(s, State::estop, before);
+}
+
+TEST_CASE("stalled actuator: tracking fault when the target moves") {
+  SimUnit s("faults=stall@4s");
+  s.run_at(120, 8);
+  s.loop(6);
+  s.unit->set_targets({60, 8, 0});
+  auto before = s.unit->status();
+  before.target_n = 60;  // the drive is held where the firmware put it; the stuck actuator stays at 120 N
+  s.loop(10);
+  CHECK(s.unit->status().state == State::fault);
+  CHECK(s.unit->status().first_fault == "tracking");
+  check_host_refuses(s, "tracking");
+  check_safe(s, State::fault, before, 80);
+}
+
+TEST_CASE("measured support drifting from target: tracking fault") {
+  SimUnit s("faults=drift=30%@4s");
+  auto before = run_until_fault(s);
+  CHECK(s.unit->status().first_fault == "tracking");
+  check_safe(s, State::fault, before, 60);
+}
+
+TEST_CASE("load cells disagree: sensor fault") {
+  SimUnit s("faults=sensor=20%@4s");
+  auto before = run_until_fault(s);
+  CHECK(s.unit->status().first_fault == "sensor");
+  check_safe(s, State::fault, before);
+}
+
+TEST_CASE("overload on the harness: overload fault, support held not chased") {
+  SimUnit s("faults=overload@4s");
+  auto before = run_until_fault(s);
+  CHECK(s.unit->status().first_fault == "overload");
+  check_safe(s, State::fault, before);
+}
+
+TEST_CASE("belt runaway: overspeed fault and a controlled stop") {
+  SimUnit s("faults=overspeed@4s");
+  auto before = run_until_fault(s);
+  CHECK(s.unit->status().first_fault == "overspeed");
+  check_safe(s, State::fault, before);
+}
+
+TEST_CASE("firmware watchdog reset: the unit restarts latched in FAULT; the host notices") {
+  SimUnit s("faults=wdreset@4s");
+  auto before = run_until_fault(s);
+  CHECK(s.unit->status().state == State::fault);
+  CHECK(s.unit->status().first_fault == "wdreset");
+  CHECK(s.unit->clock_sync().unit_restarted);
+  check_safe(s, State::fault, before);
+}
+
+TEST_CASE("link timeout (host frames lost): the unit's watchdog holds") {
+  SimUnit s("faults=link-timeout=3s@4s");
+  auto before = run_until_fault(s);
+  CHECK(s.unit->status().state == State::hold);
+  CHECK(s.unit->status().first_fault == "link");
+  check_safe(s, State::hold, before);
+}
+
+TEST_CASE("the host stops sending heartbeats (hung loop): HOLD within the watchdog time") {
+  SimUnit s;
+  s.run_at(120, 8);
+  s.loop(5);
+  auto t0 = s.unit->status().unit_ms;
+  CHECK(s.unit->wait_for([](const Status& st) { return st.state == State::hold; }, 2s));
+  CHECK(s.unit->status().unit_ms - t0 <= 300 + 100);  // watchdog 300 ms + one status period + last tick
+  CHECK(s.unit->status().first_fault == "link");
+}
+
+TEST_CASE("a silent unit: the host declares the link lost; the unit holds by itself") {
+  SimUnit s("faults=silence=5s@4s");
+  s.run_at(120, 8);
+  try {
+    s.loop(10);
+    FAIL("the host should have declared the link lost");
+  } catch (const lever::Error& e) {
+    CHECK(e.code() == lever::Exit::unit_unavailable);
+    CHECK(std::string(e.what()).find("stopped answering") != std::string::npos);
+  }
+  // The host stopped heartbeating when it gave up: the unit's watchdog takes over.
+  auto t = std::chrono::duration_cast<std::chrono::microseconds>(s.unit->clock().now()).count();
+  s.sim->advance(t + 400000);
+  CHECK(s.sim->state() == State::hold);
+}
+
+TEST_CASE("disconnect mid-stream: the host reports a lost link (exit 6); the unit holds") {
+  SimUnit s("faults=disconnect@4s");
+  s.run_at(120, 8);
+  try {
+    s.loop(10);
+    FAIL("expected a lost link");
+  } catch (const lever::Error& e) {
+    CHECK(e.code() == lever::Exit::unit_unavailable);
+  }
+  auto t = std::chrono::duration_cast<std::chrono::microseconds>(s.unit->clock().now()).count();
+  s.sim->advance(t + 400000);
+  CHECK(s.sim->state() == State::hold);
+  CHECK(s.sim->status().speed_cmd_kmh == 0);
+}
+
+TEST_CASE("lossy links: dropped, corrupted, duplicated and delayed frames are survived by resends") {
+  for (const char* spec : {"faults=drop=0.05", "faults=corrupt=0.03", "faults=dup=0.2", "faults=delay=0.1",
+                           "faults=drop=0.03,corrupt=0.02,dup=0.05,delay=0.05"}) {
+    std::string label = spec;
+    CAPTURE(label);
+    SimUnit s(label + "&seed=11");
+    s.run_at(100, 6);
+    int sets = 0;
+    bool ok = s.loop(60, [&] {
+      if (++sets % 20 == 0) s.unit->set_targets({100.0 + (sets / 20 % 2) * 10, 6, 0});
+    });
+    CHECK(ok);
+    CHECK(s.unit->status().state == State::run);
+    auto st = s.unit->link_stats();
+    if (std::string(spec).find("drop") != std::string::npos) CHECK(st.lost_frames > 0);
+    if (std::string(spec).find("corrupt") != std::string::npos) CHECK(st.bad_frames > 0);
+  }
+}
+
+TEST_CASE("a burst of corrupted host frames: CRC-rate fault puts the unit in HOLD") {
+  SimUnit s("faults=corrupt=0.6@4s&seed=3");
+  s.run_at(100, 6);
+  try {
+    s.loop(20);
+  } catch (const lever::Error&) {
+    // commands are not sent in this loop; heartbeats are fire-and-forget
+  }
+  CHECK(s.sim->state() == State::hold);
+  CHECK((s.sim->status().faults & kFaultCrc) != 0);
+}
+
+TEST_CASE("configuration mismatch: the host refuses to arm a unit of another dialect") {
+  for (const char* spec : {"faults=config", "faults=proto=2"}) {
+    std::string label = spec;
+    CAPTURE(label);
+    SimUnit s(spec);
+    CHECK(!s.unit->compatible());
+    CHECK(!s.unit->incompatibility().empty());
+    try {
+      s.unit->arm();
+      FAIL("armed an incompatible unit");
+    } catch (const lever::Error& e) {
+      CHECK(e.code() == lever::Exit::safety);
+    }
+    CHECK(s.sim->state() == State::idle);
+  }
+}
+
+TEST_CASE("the same seed replays the same faults") {
+  auto run = [](const char* spec) {
+    SimUnit s(spec);
+    s.run_at(100, 6);
+    s.loop(20);
+    return s.unit->link_stats().lost_frames;
+  };
+  CHECK(run("faults=drop=0.1&seed=5") == run("faults=drop=0.1&seed=5"));
+}
