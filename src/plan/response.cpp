@@ -39,6 +39,9 @@ TimePoint session_end(const SessionSummary& s) { return s.ended_at ? *s.ended_at
 
 namespace {
 
+// A configured number of hours (possibly fractional) as a clock duration.
+std::chrono::seconds in_hours(double h) { return std::chrono::seconds(static_cast<long>(h * 3600)); }
+
 int swelling_rank(const std::string& s) {
   if (s == "mild") return 1;
   if (s == "moderate") return 2;
@@ -71,7 +74,7 @@ Evidence gather(const SessionSummary& s, const std::vector<PainRecord>& pain, co
       if (linked || (p.at >= s.started_at && p.at <= end)) upto(e.during, p.score);
       continue;
     }
-    bool after_window = p.at > end - minutes(1) && p.at <= end + hours(static_cast<long>(rules.follow_up_window_h));
+    bool after_window = p.at > end - minutes(1) && p.at <= end + in_hours(rules.follow_up_window_h);
     if (!linked && !after_window) continue;
     if (p.when == "after") {
       if (p.at <= end + minutes(60)) upto(e.after60, p.score);
@@ -126,7 +129,7 @@ Response classify_response(const Profile& p, const EngineRules& rules, const Ses
   else if (p.after_60min && !e.after60) missing = fmt::format("no log within 60 min after the {} session", day);
   if (!missing.empty()) {
     bool final = next_start.has_value() ||
-                 now >= session_end(s) + hours(static_cast<long>(rules.follow_up_deadline_h));
+                 now >= session_end(s) + in_hours(rules.follow_up_deadline_h);
     return {final ? ResponseKind::missing : ResponseKind::pending, missing};
   }
   return {ResponseKind::acceptable,
