@@ -1,12 +1,16 @@
-# Writes a C++ source holding every schemas/*.json as a string, keyed by file name.
+# Writes a C++ source holding every DIR/*.json as a string, keyed by file name, in namespace NS
+# (default lever::schemas; the built-in plan templates use lever::plan::templates).
+if(NOT DEFINED NS)
+  set(NS lever::schemas)
+endif()
 file(GLOB files ${DIR}/*.json)
 list(SORT files)
-set(body "// Generated from schemas/ at build time; do not edit.\n#include <map>\n#include <string>\n#include <string_view>\nnamespace lever::schemas {\nconst std::map<std::string, std::string_view>& embedded() {\n  static const std::map<std::string, std::string_view> all = {\n")
+set(body "// Generated from ${DIR} at build time; do not edit.\n#include <map>\n#include <string>\n#include <string_view>\nnamespace ${NS} {\nconst std::map<std::string, std::string_view>& embedded() {\n  static const std::map<std::string, std::string_view> all = {\n")
 foreach(f ${files})
   get_filename_component(name ${f} NAME)
   file(READ ${f} content)
   string(APPEND body "    {\"${name}\", R\"LEVERSCHEMA(${content})LEVERSCHEMA\"},\n")
 endforeach()
-string(APPEND body "  };\n  return all;\n}\n}  // namespace lever::schemas\n")
+string(APPEND body "  };\n  return all;\n}\n}  // namespace ${NS}\n")
 file(WRITE ${OUT}.tmp "${body}")
 file(COPY_FILE ${OUT}.tmp ${OUT} ONLY_IF_DIFFERENT)

@@ -13,6 +13,8 @@ const std::vector<Collection>& collections() {
       {"session", "sessions", "session.schema.json", false, "", {{"athlete_id", "athlete"}}},
       {"unit", "units", "unit.schema.json", false, "", {}},
       {"audit", "audit", "audit-entry.schema.json", true, "", {}},
+      {"plan", "plans", "plan.schema.json", false, "", {{"athlete_id", "athlete"}, {"unit_id", "unit"}}},
+      {"template", "templates", "template.schema.json", false, "", {}},
   };
   return all;
 }

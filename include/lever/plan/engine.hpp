@@ -1,0 +1,114 @@
+// The progression engine of domain.md ("Progression engine"): after each completed plan session it
+// classifies the pain response with the plan's profile and decides progress, hold, regress or suspend.
+// Pure and I/O-free: the caller loads the plan, sessions, pain log and athlete, and stores the result.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "lever/util/time.hpp"
+
+namespace lever::plan {
+
+/// A pain-monitoring profile (domain.md, "Pain-monitoring profiles").
+struct Profile {
+  std::string name;        ///< seed, trek or silbernagel
+  int during_limit = 4;    ///< highest acceptable pain during running, 0-10
+  bool after_60min = false;///< also needs a log within 60 min after the run, back to the pre-run level (trek)
+  bool weekly_trend = true;///< the week-on-week follow-up pain trend applies by default
+  std::string follow_up;   ///< the follow-up rule in words, for reasons and `plan show`
+  std::string source;      ///< where the numbers come from
+};
+
+/// The profile with this name; throws Error(usage) naming the known profiles.
+const Profile& profile(const std::string& name);
+
+/// The profile names, default first.
+const std::vector<std::string>& profile_names();
+
+/// What the engine reads from a session summary (sessions/<id>.json; schemas/session.schema.json).
+struct SessionSummary {
+  std::string id;                           ///< session ID
+  TimePoint started_at;                     ///< when the run started
+  std::optional<TimePoint> ended_at;        ///< when it ended (absent: started_at is used)
+  std::string status;                       ///< running, completed, stopped or incomplete
+  std::optional<int> plan_step;             ///< the plan step it ran (absent: not a plan session, ignored)
+  std::optional<double> support_pct;       ///< commanded support, %
+  std::optional<double> measured_support_pct; ///< mean measured support, %
+  std::optional<int> max_pain_during;       ///< highest pain reported during the run, 0-10
+  std::string stop_reason;                  ///< why it stopped early; "pain..." counts as a pain stop
+};
+
+/// Reads a session document into the summary the engine uses.
+SessionSummary session_summary(const nlohmann::json& doc);
+
+/// What the engine reads from one pain log entry (pain/<athlete>.ndjson).
+struct PainRecord {
+  std::string id;          ///< entry ID
+  int score = 0;           ///< 0-10 NRS
+  std::string when;        ///< before, during, after or next-day
+  TimePoint at;            ///< when the pain was felt
+  std::string session_id;  ///< linked session, empty when not linked
+  std::string swelling;    ///< none, mild, moderate, significant or empty (not recorded)
+};
+
+/// Reads a pain log entry.
+PainRecord pain_record(const nlohmann::json& entry);
+
+/// The engine's configurable rules, stored in the plan's "rules" object.
+struct EngineRules {
+  int consecutive_required = 2;       ///< acceptable sessions in a row before progressing (domain.md default 2)
+  double follow_up_window_h = 36;     ///< an unlinked next-day log counts for a session up to this long after it (lever's choice)
+  double follow_up_deadline_h = 48;   ///< after this a missing follow-up log is final: hold (lever's choice)
+  bool weekly_trend = true;           ///< apply the worsening-week rule
+  double trend_threshold_points = 1.0;///< week mean rise that counts as worsening (domain.md: 1 point, Piva 2009)
+};
+
+/// Reads the rules of a plan document (missing fields keep their defaults).
+EngineRules engine_rules(const nlohmann::json& plan);
+
+/// The engine's verdicts.
+enum class Verdict { progress, hold, regress, suspend };
+
+/// "progress", "hold", "regress" or "suspend".
+std::string to_string(Verdict v);
+
+/// One decision about one completed session (or about a red flag on the athlete).
+struct Decision {
+  Verdict verdict = Verdict::hold;     ///< what happens next
+  std::string session_id;              ///< the session it follows; empty for a flag on the athlete
+  int from_step = 1;                   ///< plan step before the decision (1-based)
+  int to_step = 1;                     ///< plan step after it
+  int streak = 0;                      ///< acceptable sessions in a row at to_step afterwards
+  int unacceptable_run = 0;            ///< unacceptable responses in a row afterwards
+  std::optional<bool> acceptable;      ///< the response: true, false, or unknown (no evidence)
+  bool review = false;                 ///< flag the athlete for clinician review
+  std::string reason;                  ///< in words, e.g. "held at 15 % (step 3): no 24-h log after the 2026-12-03 session"
+};
+
+/// Everything the engine looks at.
+struct EngineInput {
+  nlohmann::json plan;                 ///< the plan document (steps, state, rules, history)
+  std::vector<SessionSummary> sessions;///< the athlete's sessions (any order; non-plan sessions are ignored)
+  std::vector<PainRecord> pain;        ///< the athlete's pain log
+  nlohmann::json athlete;              ///< the athlete document (baseline pain, flags)
+  TimePoint now;                       ///< the evaluation time
+};
+
+/// The engine's answer.
+struct Evaluation {
+  std::vector<Decision> decisions;     ///< new decisions, oldest first; the caller stores them
+  std::optional<Decision> pending;     ///< a provisional hold while a follow-up log can still arrive (not stored)
+  int step = 1;                        ///< current step after the new decisions
+  int streak = 0;                      ///< acceptable sessions in a row at that step
+  int unacceptable_run = 0;            ///< unacceptable responses in a row
+  bool suspended = false;              ///< the plan is (now) suspended
+};
+
+/// Decides every completed plan session not yet decided, in order. Sessions that started before the
+/// plan was made or before the latest clinician action (override, suspend, resume) are superseded.
+Evaluation evaluate(const EngineInput& in);
+
+}  // namespace lever::plan

@@ -1,0 +1,52 @@
+// The plan capability over the store: loading what the engine needs, creating plans, running the
+// engine and recording its decisions. Commands call these; the rules themselves live in the pure parts.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "lever/plan/engine.hpp"
+#include "lever/plan/plan.hpp"
+#include "lever/store/store.hpp"
+
+namespace lever::plan {
+
+/// Every session summary of the athlete in the store (sessions/*.json with that athlete_id).
+/// Unreadable session files are skipped and named in `problems` when given.
+std::vector<SessionSummary> sessions_for_athlete(const Store& store, const std::string& athlete,
+                                                 std::vector<std::string>* problems = nullptr);
+
+/// The athlete's pain log as the engine reads it.
+std::vector<PainRecord> pain_for_athlete(const Store& store, const std::string& athlete);
+
+/// The unit whose capacity a plan is checked against: --unit (Error(not_found) if absent from the
+/// store), else the only unit in the store, else none; `why` says which (for a note).
+std::optional<UnitCapacity> resolve_unit(const Store& store, const std::string& unit_flag, std::string& why);
+
+/// The athlete's plan, or Error(not_found) with a hint to create one.
+nlohmann::json require_plan(const Store& store, const std::string& athlete);
+
+/// Creates (or with `replace`, replaces) the athlete's plan; the caller holds the lock.
+nlohmann::json create_plan(Store& store, const std::string& athlete, const PlanRequest& req,
+                           const std::string& unit_flag, bool replace, const std::string& user, TimePoint now,
+                           std::string& note);
+
+/// The result of bringing a plan up to date.
+struct PlanUpdate {
+  nlohmann::json plan;                ///< the plan after the new decisions
+  Evaluation evaluation;              ///< what the engine said
+  std::vector<nlohmann::json> added;  ///< the history entries just stored
+};
+
+/// Runs the engine on the athlete's plan and stores its new decisions (idempotent: a session is
+/// decided once), audits them and sets the athlete's review flag on an unacceptable response.
+/// The caller holds the lock.
+PlanUpdate update_plan(Store& store, const std::string& athlete, const std::string& user, TimePoint now);
+
+/// Saves a plan after a clinician's action and audits it (action e.g. "plan.override"); caller holds the lock.
+void save_plan(Store& store, const nlohmann::json& plan, const std::string& user, const std::string& action,
+               const nlohmann::json& details);
+
+}  // namespace lever::plan

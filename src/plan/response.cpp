@@ -1,0 +1,160 @@
+// domain.md, "Pain-monitoring profiles": the three profiles' limits and the evidence they need.
+#include "lever/plan/response.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+#include <fmt/format.h>
+
+#include "lever/util/error.hpp"
+
+namespace lever::plan {
+
+using nlohmann::json;
+using std::chrono::hours;
+using std::chrono::minutes;
+
+const std::vector<std::string>& profile_names() {
+  static const std::vector<std::string> names = {"seed", "trek", "silbernagel"};
+  return names;
+}
+
+const Profile& profile(const std::string& name) {
+  // domain.md's table: during-limit, the follow-up rule, and whether the weekly trend applies.
+  static const std::vector<Profile> all = {
+      {"seed", 4, false, true, "back to baseline within 24 h",
+       "seed document (cites Crossley 2016; the numbers are the seed's)"},
+      {"trek", 2, true, false, "back to the pre-run level within 60 min; no increase next morning",
+       "TREK education for runners with PFP (La Trobe)"},
+      {"silbernagel", 5, false, true, "settled (back to the pre-run level) by next morning",
+       "Silbernagel 2007 (after Thomee 1997)"},
+  };
+  for (const auto& p : all)
+    if (p.name == name) return p;
+  throw Error(Exit::usage, fmt::format("unknown pain-monitoring profile '{}'", name),
+              "use seed (the default: pain <= 4/10 during), trek (<= 2/10) or silbernagel (<= 5/10)");
+}
+
+TimePoint session_end(const SessionSummary& s) { return s.ended_at ? *s.ended_at : s.started_at; }
+
+namespace {
+
+// A configured number of hours (possibly fractional) as a clock duration.
+std::chrono::seconds in_hours(double h) { return std::chrono::seconds(static_cast<long>(h * 3600)); }
+
+int swelling_rank(const std::string& s) {
+  if (s == "mild") return 1;
+  if (s == "moderate") return 2;
+  if (s == "significant") return 3;
+  return 0;
+}
+
+struct Evidence {
+  std::optional<int> before, during, after60, next_day;
+  int swelling_before = 0, swelling_after = 0;
+  bool significant_swelling = false;
+};
+
+// Gathers the entries that belong to s: linked ones, or unlinked ones inside s's windows.
+Evidence gather(const SessionSummary& s, const std::vector<PainRecord>& pain, const EngineRules& rules,
+                std::optional<TimePoint> next_start) {
+  Evidence e;
+  TimePoint end = session_end(s);
+  auto upto = [](std::optional<int>& dst, int v) { dst = dst ? std::max(*dst, v) : v; };
+  for (const auto& p : pain) {
+    bool linked = p.session_id == s.id;
+    if (!linked && !p.session_id.empty()) continue;
+    if (!linked && next_start && p.at >= *next_start) continue;
+    if (p.when == "before") {
+      if (linked || (p.at <= s.started_at && p.at > s.started_at - hours(3))) e.before = p.score;
+      if (linked) e.swelling_before = swelling_rank(p.swelling);
+      continue;
+    }
+    if (p.when == "during") {
+      if (linked || (p.at >= s.started_at && p.at <= end)) upto(e.during, p.score);
+      continue;
+    }
+    bool after_window = p.at > end - minutes(1) && p.at <= end + in_hours(rules.follow_up_window_h);
+    if (!linked && !after_window) continue;
+    if (p.when == "after") {
+      if (p.at <= end + minutes(60)) upto(e.after60, p.score);
+    } else if (p.when == "next-day") {
+      upto(e.next_day, p.score);
+    }
+    e.swelling_after = std::max(e.swelling_after, swelling_rank(p.swelling));
+    if (p.swelling == "significant") e.significant_swelling = true;
+  }
+  return e;
+}
+
+}  // namespace
+
+Response classify_response(const Profile& p, const EngineRules& rules, const SessionSummary& s,
+                           const std::vector<PainRecord>& pain, const json& athlete, TimePoint now,
+                           std::optional<TimePoint> next_start) {
+  const std::string day = format_date(s.started_at);
+  Evidence e = gather(s, pain, rules, next_start);
+  if (e.significant_swelling)
+    return {ResponseKind::red_flag, fmt::format("significant swelling logged after the {} session (red flag)", day)};
+
+  bool pain_stop = s.status == "stopped" && s.stop_reason.rfind("pain", 0) == 0;
+  if (pain_stop)
+    return {ResponseKind::unacceptable, fmt::format("the {} session was stopped for pain ({})", day, s.stop_reason)};
+  int during = std::max(s.max_pain_during.value_or(0), e.during.value_or(0));
+  if (during > p.during_limit)
+    return {ResponseKind::unacceptable, fmt::format("pain {}/10 during the {} session, above the {} profile's limit of {}/10",
+                                                    during, day, p.name, p.during_limit)};
+  if (s.status != "completed")
+    return {ResponseKind::not_counted,
+            fmt::format("the {} session ended early ({}) and does not count", day,
+                        s.stop_reason.empty() ? s.status : s.stop_reason)};
+  if (e.swelling_after > e.swelling_before)
+    return {ResponseKind::unacceptable, fmt::format("swelling increased after the {} session", day)};
+
+  // Baselines: seed compares with the athlete's resting baseline; trek and silbernagel with the
+  // pre-run level. Each falls back to the other, then to 0 (no pain), when not recorded.
+  int resting = athlete.value("baseline_pain", -1);
+  int pre_run = e.before ? *e.before : (resting >= 0 ? resting : 0);
+  int baseline = p.name == "seed" ? (resting >= 0 ? resting : pre_run) : pre_run;
+  const char* base_word = p.name == "seed" ? "baseline" : "pre-run level";
+  if (p.after_60min && e.after60 && *e.after60 > baseline)
+    return {ResponseKind::unacceptable, fmt::format("pain {}/10 within 60 min after the {} session, above the {} {}/10",
+                                                    *e.after60, day, base_word, baseline)};
+  if (e.next_day && *e.next_day > baseline)
+    return {ResponseKind::unacceptable,
+            fmt::format("next-day pain {}/10 after the {} session, above the {} {}/10", *e.next_day, day, base_word, baseline)};
+
+  std::string missing;
+  if (!e.next_day) missing = fmt::format("no 24-h log after the {} session", day);
+  else if (p.after_60min && !e.after60) missing = fmt::format("no log within 60 min after the {} session", day);
+  if (!missing.empty()) {
+    bool final = next_start.has_value() ||
+                 now >= session_end(s) + in_hours(rules.follow_up_deadline_h);
+    return {final ? ResponseKind::missing : ResponseKind::pending, missing};
+  }
+  return {ResponseKind::acceptable,
+          fmt::format("acceptable response to the {} session (during {}/10 <= {}/10, next-day {}/10 <= {} {}/10)", day,
+                      during, p.during_limit, *e.next_day, base_word, baseline)};
+}
+
+std::optional<std::string> worsening_week(const std::vector<PainRecord>& pain, TimePoint at, double threshold) {
+  double sum_now = 0, sum_prev = 0;
+  int n_now = 0, n_prev = 0;
+  for (const auto& p : pain) {
+    if (p.when != "next-day") continue;
+    if (p.at > at - hours(24 * 7) && p.at <= at) {
+      sum_now += p.score;
+      ++n_now;
+    } else if (p.at > at - hours(24 * 14) && p.at <= at - hours(24 * 7)) {
+      sum_prev += p.score;
+      ++n_prev;
+    }
+  }
+  if (n_now == 0 || n_prev == 0) return std::nullopt;
+  double now_mean = sum_now / n_now, prev_mean = sum_prev / n_prev;
+  if (now_mean - prev_mean < threshold - 1e-9) return std::nullopt;
+  return fmt::format("follow-up pain is worsening week-on-week (mean {:.1f}/10 vs {:.1f}/10 the week before, +{:.1f} >= {:.1f})",
+                     now_mean, prev_mean, now_mean - prev_mean, threshold);
+}
+
+}  // namespace lever::plan

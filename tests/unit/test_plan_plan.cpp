@@ -1,0 +1,224 @@
+// Plan documents and templates: building, capacity, validation with JSON Pointers, clinician actions.
+#include <cstdlib>
+#include <functional>
+#include <string>
+
+#include <doctest/doctest.h>
+
+#include "lever/plan/plan.hpp"
+#include "lever/plan/templates.hpp"
+#include "lever/util/error.hpp"
+
+using namespace lever::plan;
+using nlohmann::json;
+using std::chrono::hours;
+
+namespace {
+
+lever::TimePoint T(const std::string& s) { return *lever::parse_iso(s); }
+
+json athlete(double mass = 75) {
+  return {{"id", "ann"}, {"mass_kg", mass}, {"cadence_spm", 164}, {"flags", json::array()}};
+}
+
+json flagged(const std::string& flag) {
+  json a = athlete();
+  a["flags"].push_back({{"flag", flag}, {"set_at", "2026-12-01T00:00:00Z"}, {"set_by", "dr"}});
+  return a;
+}
+
+json fresh_plan(const std::string& severity = "moderate") {
+  PlanRequest r;
+  r.severity = severity;
+  return build_plan(r, athlete(), builtin_templates().at(kDefaultTemplate), std::nullopt, "dr", T("2026-12-01T08:00:00Z"));
+}
+
+bool has_pointer(const std::vector<lever::SchemaIssue>& issues, const std::string& ptr) {
+  for (const auto& i : issues)
+    if (i.pointer == ptr) return true;
+  return false;
+}
+
+lever::Exit code_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const lever::Error& e) {
+    return e.code();
+  }
+  return lever::Exit::ok;
+}
+
+}  // namespace
+
+TEST_CASE("templates: the built-in return-to-run template follows domain.md") {
+  const json& t = builtin_templates().at(kDefaultTemplate);
+  CHECK(template_problems(t).empty());
+  CHECK(t["severities"]["mild"]["steps"][0]["support_pct"] == 10);
+  CHECK(t["severities"]["moderate"]["steps"][0]["support_pct"] == 20);
+  CHECK(t["severities"]["moderate"]["steps"].back()["support_pct"] == 0);
+  CHECK(t["sessions_per_week"] == 3);
+  CHECK(t["min_rest_days"] == 1);
+  CHECK(t["incline_pct"] == 0);
+}
+
+TEST_CASE("templates: a template that fails its schema is named by JSON Pointer") {
+  json t = builtin_templates().at(kDefaultTemplate);
+  t["severities"]["mild"]["steps"][0]["support_pct"] = -5;
+  t["incline_pct"] = -2;
+  auto issues = template_problems(t);
+  CHECK(has_pointer(issues, "/severities/mild/steps/0/support_pct"));
+  CHECK(has_pointer(issues, "/incline_pct"));
+  CHECK(code_of([&] { require_valid_template(t, "t.json"); }) == lever::Exit::invalid_data);
+  json missing = t;
+  missing.erase("severities");
+  CHECK_FALSE(template_problems(missing).empty());
+}
+
+TEST_CASE("templates: the graded-exposure rules are checked beyond the schema") {
+  json t = builtin_templates().at(kDefaultTemplate);
+  auto& steps = t["severities"]["moderate"]["steps"];
+  SUBCASE("support only steps down") {
+    steps[2]["support_pct"] = 25;
+    CHECK(has_pointer(template_problems(t), "/severities/moderate/steps/2/support_pct"));
+  }
+  SUBCASE("duration rises at most 10 % per step") {
+    steps[3]["duration_min"] = 24;  // 20 -> 24 is +20 %
+    CHECK(has_pointer(template_problems(t), "/severities/moderate/steps/3/duration_min"));
+  }
+  SUBCASE("one variable at a time: intervals do not change with support") {
+    steps[2]["run_min"] = 10;  // step 3 lowers support; its run interval must stay
+    CHECK(has_pointer(template_problems(t), "/severities/moderate/steps/2/run_min"));
+  }
+}
+
+TEST_CASE("plan: built from the template for the athlete") {
+  json p = fresh_plan();
+  CHECK(plan_problems(p).empty());
+  CHECK(p["steps"].size() == 12);
+  CHECK(p["steps"][0]["support_pct"] == 20);
+  CHECK(p["steps"][0]["support_force_n"].get<double>() == doctest::Approx(147.1));
+  CHECK(p["steps"][0]["cadence_target_spm"] == 172);  // 164 + 5 %
+  CHECK(p["steps"][0]["incline_pct"] == 0);
+  CHECK(p["current_step"] == 1);
+  CHECK(p["rules"]["consecutive_required"] == 2);
+  CHECK(p["history"][0]["kind"] == "created");
+  CHECK(fresh_plan("mild")["steps"][0]["support_pct"] == 10);
+}
+
+TEST_CASE("plan: severe presentations and blocking flags are refused; unknown values are usage errors") {
+  PlanRequest r;
+  const json& t = builtin_templates().at(kDefaultTemplate);
+  auto now = T("2026-12-01T08:00:00Z");
+  r.severity = "severe";
+  CHECK(code_of([&] { build_plan(r, athlete(), t, std::nullopt, "dr", now); }) == lever::Exit::safety);
+  r.severity = "mild";
+  CHECK(code_of([&] { build_plan(r, flagged("suspected-meniscal"), t, std::nullopt, "dr", now); }) == lever::Exit::safety);
+  CHECK(code_of([&] { build_plan(r, flagged("review"), t, std::nullopt, "dr", now); }) == lever::Exit::ok);
+  r.severity = "extreme";
+  CHECK(code_of([&] { build_plan(r, athlete(), t, std::nullopt, "dr", now); }) == lever::Exit::usage);
+  r.severity = "mild";
+  r.profile = "bogus";
+  CHECK(code_of([&] { build_plan(r, athlete(), t, std::nullopt, "dr", now); }) == lever::Exit::usage);
+}
+
+TEST_CASE("plan: a plan the unit cannot deliver is refused with the numbers, never clamped") {
+  PlanRequest r;
+  const json& t = builtin_templates().at(kDefaultTemplate);
+  auto now = T("2026-12-01T08:00:00Z");
+  UnitCapacity small{"u1", 133, 4.4};
+  try {
+    build_plan(r, athlete(), t, small, "dr", now);
+    FAIL("expected a refusal");
+  } catch (const lever::Error& e) {
+    CHECK(e.code() == lever::Exit::safety);
+    CHECK(std::string(e.what()) == "step 1 needs 147 N of support (20 % of 75 kg) but unit u1 gives at most 133 N");
+  }
+  r.severity = "mild";  // 10 % of 75 kg = 74 N fits
+  json p = build_plan(r, athlete(), t, small, "dr", now);
+  CHECK(p["unit_id"] == "u1");
+  // The unit's smallest force matters too: 5 % of 40 kg is 19.6 N.
+  UnitCapacity coarse{"u2", 400, 25};
+  CHECK(code_of([&] { build_plan(r, athlete(40), t, coarse, "dr", now); }) == lever::Exit::safety);
+}
+
+TEST_CASE("plan: validation points into the document") {
+  json p = fresh_plan();
+  p["current_step"] = 40;
+  p["steps"][1]["step"] = 7;
+  p["steps"][2]["incline_pct"] = -1;
+  auto issues = plan_problems(p);
+  CHECK(has_pointer(issues, "/steps/2/incline_pct"));
+  p["steps"][2]["incline_pct"] = 0;
+  issues = plan_problems(p);
+  CHECK(has_pointer(issues, "/current_step"));
+  CHECK(has_pointer(issues, "/steps/1/step"));
+  CHECK(code_of([&] { require_valid_plan(p, "x.json"); }) == lever::Exit::invalid_data);
+}
+
+TEST_CASE("plan: an override sticks; it is not undone by the sessions before it") {
+  ::setenv("TZ", "UTC", 1);
+  json p = fresh_plan();
+  auto day = [](int d) { return T("2026-12-02T10:00:00Z") + hours(24 * d); };
+  EngineInput in{p, {}, {}, athlete(), day(10)};
+  for (int d : {0, 2}) {
+    std::string id = "s" + std::to_string(d);
+    in.sessions.push_back({id, day(d), day(d) + std::chrono::minutes(30), "completed", 1, 20.0, 19.0, 1, ""});
+    in.pain.push_back({id + "n", 0, "next-day", day(d) + hours(20), id, ""});
+  }
+  auto ev = evaluate(in);
+  REQUIRE(ev.step == 2);
+  auto added = apply_evaluation(p, ev, "dr", day(5));
+  CHECK(added.size() == 2);
+  CHECK(p["current_step"] == 2);
+  CHECK(plan_problems(p).empty());
+
+  // The clinician replaces the progression with a hold: back to step 1.
+  json e = override_plan(p, std::nullopt, Verdict::hold, "still sore on stairs", "dr", day(5) + hours(1));
+  CHECK(e["kind"] == "override");
+  CHECK(p["current_step"] == 1);
+  in.plan = p;
+  auto again = evaluate(in);
+  CHECK(again.decisions.empty());
+  CHECK(again.step == 1);
+  CHECK(plan_problems(p).empty());
+
+  override_plan(p, 4, std::nullopt, "tolerating well", "dr", day(6));
+  CHECK(p["current_step"] == 4);
+  CHECK(code_of([&] { override_plan(p, 99, std::nullopt, "x", "dr", day(6)); }) == lever::Exit::usage);
+  CHECK(code_of([&] { override_plan(p, 2, std::nullopt, " ", "dr", day(6)); }) == lever::Exit::usage);
+  CHECK(parse_override_decision("regress") == Verdict::regress);
+  CHECK(code_of([] { parse_override_decision("suspend"); }) == lever::Exit::usage);
+}
+
+TEST_CASE("plan: suspend and resume need a clinician and a reason") {
+  json p = fresh_plan();
+  auto now = T("2026-12-05T10:00:00Z");
+  suspend_plan(p, "knee swollen", "dr", now);
+  CHECK(p["status"] == "suspended");
+  CHECK(p["suspension"]["reason"] == "knee swollen");
+  CHECK(plan_problems(p).empty());
+  CHECK(code_of([&] { override_plan(p, 2, std::nullopt, "x", "dr", now); }) == lever::Exit::safety);
+  CHECK(code_of([&] { suspend_plan(p, "again", "dr", now); }) == lever::Exit::usage);
+  CHECK(code_of([&] { resume_plan(p, flagged("significant-swelling"), "ok", std::nullopt, "dr", now); }) == lever::Exit::safety);
+  CHECK(code_of([&] { resume_plan(p, athlete(), "", std::nullopt, "dr", now); }) == lever::Exit::usage);
+  resume_plan(p, athlete(), "swelling settled", 1, "dr", now + hours(48));
+  CHECK(p["status"] == "active");
+  CHECK(p["suspension"].is_null());
+  CHECK(p["history"].back()["kind"] == "resume");
+  CHECK(plan_problems(p).empty());
+}
+
+TEST_CASE("plan: engine suspension is stored with its reason") {
+  json p = fresh_plan();
+  Evaluation ev;
+  ev.step = 1;
+  ev.suspended = true;
+  ev.decisions.push_back({Verdict::suspend, "s1", 1, 1, 0, 2, false, true, "suspended at 20 % (step 1): second unacceptable"});
+  apply_evaluation(p, ev, "dr", T("2026-12-05T10:00:00Z"));
+  CHECK(p["status"] == "suspended");
+  CHECK(p["review"] == true);
+  CHECK(p["suspension"]["by"] == "engine");
+  CHECK(p["history"].back()["by"] == "engine");
+  CHECK(p["history"].back()["requested_by"] == "dr");
+  CHECK(plan_problems(p).empty());
+}
