@@ -24,11 +24,11 @@ end
 function __lever_at --argument-names want --description 'True when the command path is want'
     test (__lever_path) = "$want"
 end
-set -g __lever_valued --at --baseline-pain --cadence --clear-flag --flag --flag-note --format --import --import-format --mass --name --note --recent --session --side --store --swelling --units --user --when
+set -g __lever_valued --at --baseline-pain --baud --cadence --clear-flag --consecutive --count --decision --faults --flag --flag-note --format --gain-error --import --import-format --incline --lower-rate --mass --name --note --nvram --offset-error --port --profile --pty --rate --reason --recent --seconds --seed --serial --session --severity --side --speed --step --store --support --swelling --tcp --template --time-scale --unit --units --user --when
 function __lever_subs --argument-names key
     switch $key
         case '-'
-            printf '%s\n' athlete log-pain store
+            printf '%s\n' athlete log-pain plan store devices unit sim
         case 'athlete'
             printf '%s\n' add list show edit
         case 'athlete add'
@@ -41,18 +41,72 @@ function __lever_subs --argument-names key
             printf '%s\n' 
         case 'log-pain'
             printf '%s\n' 
+        case 'plan'
+            printf '%s\n' new show list next history templates template export import validate suspend resume override
+        case 'plan new'
+            printf '%s\n' 
+        case 'plan show'
+            printf '%s\n' 
+        case 'plan list'
+            printf '%s\n' 
+        case 'plan next'
+            printf '%s\n' 
+        case 'plan history'
+            printf '%s\n' 
+        case 'plan templates'
+            printf '%s\n' 
+        case 'plan template'
+            printf '%s\n' add show
+        case 'plan template add'
+            printf '%s\n' 
+        case 'plan template show'
+            printf '%s\n' 
+        case 'plan export'
+            printf '%s\n' 
+        case 'plan import'
+            printf '%s\n' 
+        case 'plan validate'
+            printf '%s\n' 
+        case 'plan suspend'
+            printf '%s\n' 
+        case 'plan resume'
+            printf '%s\n' 
+        case 'plan override'
+            printf '%s\n' 
         case 'store'
             printf '%s\n' check path
         case 'store check'
             printf '%s\n' 
         case 'store path'
             printf '%s\n' 
+        case 'devices'
+            printf '%s\n' 
+        case 'unit'
+            printf '%s\n' info watch drive hold lower reset
+        case 'unit info'
+            printf '%s\n' 
+        case 'unit watch'
+            printf '%s\n' 
+        case 'unit drive'
+            printf '%s\n' 
+        case 'unit hold'
+            printf '%s\n' 
+        case 'unit lower'
+            printf '%s\n' 
+        case 'unit reset'
+            printf '%s\n' 
+        case 'sim'
+            printf '%s\n' 
     end
 end
 complete -c lever -f
 complete -c lever -f -n "__lever_at '-'" -a 'athlete' -d 'Add, list, show and edit athletes'
 complete -c lever -f -n "__lever_at '-'" -a 'log-pain' -d 'Log a pain score (0-10) and symptoms, or import a pain log'
+complete -c lever -f -n "__lever_at '-'" -a 'plan' -d 'Graded-exposure rehab plans: build, show, next session, overrides'
 complete -c lever -f -n "__lever_at '-'" -a 'store' -d 'Check the store\'s documents and references'
+complete -c lever -f -n "__lever_at '-'" -a 'devices' -d 'List serial ports (name, description, USB VID:PID, serial number)'
+complete -c lever -f -n "__lever_at '-'" -a 'unit' -d 'Unit identity, live status, test drive and operator actions'
+complete -c lever -f -n "__lever_at '-'" -a 'sim' -d 'Run the simulated unit on a pseudo-terminal or TCP port'
 complete -c lever -l help
 complete -c lever -s h
 complete -c lever -l version
@@ -113,6 +167,68 @@ complete -c lever -n "__lever_at 'log-pain'" -l import -r -F
 complete -c lever -n "__lever_at 'log-pain'" -l import-format -x -a 'auto csv ndjson'
 complete -c lever -f -n "__lever_at 'log-pain'" -a '(lever __ids athlete 2>/dev/null)'
 complete -c lever -f -n "__lever_at 'log-pain'" -a '0 1 2 3 4 5 6 7 8 9 10'
+complete -c lever -f -n "__lever_at 'plan'" -a 'new' -d 'Build the athlete\'s graded-exposure plan from a template'
+complete -c lever -f -n "__lever_at 'plan'" -a 'show' -d 'Show a plan: its steps, support forces and estimated knee load'
+complete -c lever -f -n "__lever_at 'plan'" -a 'list' -d 'List every plan with its status and current step'
+complete -c lever -f -n "__lever_at 'plan'" -a 'next' -d 'Decide on completed sessions and print the next session\'s prescription'
+complete -c lever -f -n "__lever_at 'plan'" -a 'history' -d 'List the plan\'s decisions, overrides, suspensions and resumptions'
+complete -c lever -f -n "__lever_at 'plan'" -a 'templates' -d 'List the built-in and store templates'
+complete -c lever -f -n "__lever_at 'plan'" -a 'template' -d 'Add or show a plan template'
+complete -c lever -f -n "__lever_at 'plan'" -a 'export' -d 'Print the athlete\'s plan document (JSON) on stdout'
+complete -c lever -f -n "__lever_at 'plan'" -a 'import' -d 'Store a plan document (as written by export) after validating it'
+complete -c lever -f -n "__lever_at 'plan'" -a 'validate' -d 'Check a plan or template file; problems are named by JSON Pointer'
+complete -c lever -f -n "__lever_at 'plan'" -a 'suspend' -d 'Suspend a plan (no runs until a clinician resumes it)'
+complete -c lever -f -n "__lever_at 'plan'" -a 'resume' -d 'Resume a suspended plan, optionally at another step'
+complete -c lever -f -n "__lever_at 'plan'" -a 'override' -d 'Override the engine: move to a step, or replace its latest decision'
+complete -c lever -n "__lever_at 'plan'" -l help
+complete -c lever -n "__lever_at 'plan'" -s h
+complete -c lever -n "__lever_at 'plan new'" -l help
+complete -c lever -n "__lever_at 'plan new'" -s h
+complete -c lever -n "__lever_at 'plan new'" -l template -x
+complete -c lever -n "__lever_at 'plan new'" -l severity -x -a 'mild moderate'
+complete -c lever -n "__lever_at 'plan new'" -l profile -x -a 'seed trek silbernagel'
+complete -c lever -n "__lever_at 'plan new'" -l unit -x -a '(lever __ids unit 2>/dev/null)'
+complete -c lever -n "__lever_at 'plan new'" -l consecutive -x
+complete -c lever -n "__lever_at 'plan new'" -l speed -x
+complete -c lever -n "__lever_at 'plan new'" -l replace
+complete -c lever -n "__lever_at 'plan show'" -l help
+complete -c lever -n "__lever_at 'plan show'" -s h
+complete -c lever -n "__lever_at 'plan list'" -l help
+complete -c lever -n "__lever_at 'plan list'" -s h
+complete -c lever -n "__lever_at 'plan next'" -l help
+complete -c lever -n "__lever_at 'plan next'" -s h
+complete -c lever -n "__lever_at 'plan history'" -l help
+complete -c lever -n "__lever_at 'plan history'" -s h
+complete -c lever -n "__lever_at 'plan templates'" -l help
+complete -c lever -n "__lever_at 'plan templates'" -s h
+complete -c lever -f -n "__lever_at 'plan template'" -a 'add' -d 'Add a template to the store (checked against its schema and rules)'
+complete -c lever -f -n "__lever_at 'plan template'" -a 'show' -d 'Show a template'
+complete -c lever -n "__lever_at 'plan template'" -l help
+complete -c lever -n "__lever_at 'plan template'" -s h
+complete -c lever -n "__lever_at 'plan template add'" -l help
+complete -c lever -n "__lever_at 'plan template add'" -s h
+complete -c lever -n "__lever_at 'plan template add'" -l replace
+complete -c lever -n "__lever_at 'plan template show'" -l help
+complete -c lever -n "__lever_at 'plan template show'" -s h
+complete -c lever -n "__lever_at 'plan export'" -l help
+complete -c lever -n "__lever_at 'plan export'" -s h
+complete -c lever -n "__lever_at 'plan import'" -l help
+complete -c lever -n "__lever_at 'plan import'" -s h
+complete -c lever -n "__lever_at 'plan import'" -l replace
+complete -c lever -n "__lever_at 'plan validate'" -l help
+complete -c lever -n "__lever_at 'plan validate'" -s h
+complete -c lever -n "__lever_at 'plan suspend'" -l help
+complete -c lever -n "__lever_at 'plan suspend'" -s h
+complete -c lever -n "__lever_at 'plan suspend'" -l reason -x
+complete -c lever -n "__lever_at 'plan resume'" -l help
+complete -c lever -n "__lever_at 'plan resume'" -s h
+complete -c lever -n "__lever_at 'plan resume'" -l reason -x
+complete -c lever -n "__lever_at 'plan resume'" -l step -x
+complete -c lever -n "__lever_at 'plan override'" -l help
+complete -c lever -n "__lever_at 'plan override'" -s h
+complete -c lever -n "__lever_at 'plan override'" -l step -x
+complete -c lever -n "__lever_at 'plan override'" -l decision -x -a 'progress hold regress'
+complete -c lever -n "__lever_at 'plan override'" -l reason -x
 complete -c lever -f -n "__lever_at 'store'" -a 'check' -d 'Verify every document against its schema and every cross-reference'
 complete -c lever -f -n "__lever_at 'store'" -a 'path' -d 'Print the store directory in use'
 complete -c lever -n "__lever_at 'store'" -l help
@@ -121,3 +237,57 @@ complete -c lever -n "__lever_at 'store check'" -l help
 complete -c lever -n "__lever_at 'store check'" -s h
 complete -c lever -n "__lever_at 'store path'" -l help
 complete -c lever -n "__lever_at 'store path'" -s h
+complete -c lever -n "__lever_at 'devices'" -l help
+complete -c lever -n "__lever_at 'devices'" -s h
+complete -c lever -f -n "__lever_at 'unit'" -a 'info' -d 'Identity, limits, calibration, state and faults; records units/<id>.json'
+complete -c lever -f -n "__lever_at 'unit'" -a 'watch' -d 'The live status stream (a table on a TTY, NDJSON for scripts)'
+complete -c lever -f -n "__lever_at 'unit'" -a 'drive' -d 'Technician test drive at fixed targets, then a safe stop and release'
+complete -c lever -f -n "__lever_at 'unit'" -a 'hold' -d 'HOLD now: belt controlled stop, support held'
+complete -c lever -f -n "__lever_at 'unit'" -a 'lower' -d 'Operator release: lower the support slowly, then disarm'
+complete -c lever -f -n "__lever_at 'unit'" -a 'reset' -d 'Operator reset of a latched FAULT/ESTOP once its cause is cleared (-> HOLD)'
+complete -c lever -n "__lever_at 'unit'" -l help
+complete -c lever -n "__lever_at 'unit'" -s h
+complete -c lever -n "__lever_at 'unit info'" -l help
+complete -c lever -n "__lever_at 'unit info'" -s h
+complete -c lever -n "__lever_at 'unit info'" -l port -x -a '(lever __ids port 2>/dev/null)'
+complete -c lever -n "__lever_at 'unit watch'" -l help
+complete -c lever -n "__lever_at 'unit watch'" -s h
+complete -c lever -n "__lever_at 'unit watch'" -l port -x -a '(lever __ids port 2>/dev/null)'
+complete -c lever -n "__lever_at 'unit watch'" -l rate -x
+complete -c lever -n "__lever_at 'unit watch'" -l count -x
+complete -c lever -n "__lever_at 'unit watch'" -l seconds -x
+complete -c lever -n "__lever_at 'unit drive'" -l help
+complete -c lever -n "__lever_at 'unit drive'" -s h
+complete -c lever -n "__lever_at 'unit drive'" -l port -x -a '(lever __ids port 2>/dev/null)'
+complete -c lever -n "__lever_at 'unit drive'" -l support -x
+complete -c lever -n "__lever_at 'unit drive'" -l speed -x
+complete -c lever -n "__lever_at 'unit drive'" -l incline -x
+complete -c lever -n "__lever_at 'unit drive'" -l seconds -x
+complete -c lever -n "__lever_at 'unit drive'" -l rate -x
+complete -c lever -n "__lever_at 'unit drive'" -l lower-rate -x
+complete -c lever -n "__lever_at 'unit hold'" -l help
+complete -c lever -n "__lever_at 'unit hold'" -s h
+complete -c lever -n "__lever_at 'unit hold'" -l port -x -a '(lever __ids port 2>/dev/null)'
+complete -c lever -n "__lever_at 'unit lower'" -l help
+complete -c lever -n "__lever_at 'unit lower'" -s h
+complete -c lever -n "__lever_at 'unit lower'" -l port -x -a '(lever __ids port 2>/dev/null)'
+complete -c lever -n "__lever_at 'unit lower'" -l rate -x
+complete -c lever -n "__lever_at 'unit reset'" -l help
+complete -c lever -n "__lever_at 'unit reset'" -s h
+complete -c lever -n "__lever_at 'unit reset'" -l port -x -a '(lever __ids port 2>/dev/null)'
+complete -c lever -n "__lever_at 'sim'" -l help
+complete -c lever -n "__lever_at 'sim'" -s h
+complete -c lever -n "__lever_at 'sim'" -l pty -x
+complete -c lever -n "__lever_at 'sim'" -l tcp -x
+complete -c lever -n "__lever_at 'sim'" -l faults -x
+complete -c lever -n "__lever_at 'sim'" -l seed -x
+complete -c lever -n "__lever_at 'sim'" -l time-scale -x
+complete -c lever -n "__lever_at 'sim'" -l nvram -r -F
+complete -c lever -n "__lever_at 'sim'" -l serial -x
+complete -c lever -n "__lever_at 'sim'" -l mass -x
+complete -c lever -n "__lever_at 'sim'" -l cadence -x
+complete -c lever -n "__lever_at 'sim'" -l gain-error -x
+complete -c lever -n "__lever_at 'sim'" -l offset-error -x
+complete -c lever -n "__lever_at 'sim'" -l baud -x
+complete -c lever -n "__lever_at 'sim'" -l no-pacing
+complete -c lever -n "__lever_at 'sim'" -l seconds -x

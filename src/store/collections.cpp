@@ -15,6 +15,7 @@ const std::vector<Collection>& collections() {
       {"audit", "audit", "audit-entry.schema.json", true, "", {}},
       {"plan", "plans", "plan.schema.json", false, "", {{"athlete_id", "athlete"}, {"unit_id", "unit"}}},
       {"template", "templates", "template.schema.json", false, "", {}},
+      {"calibration", "calibrations", "calibration.schema.json", false, "", {{"unit_id", "unit"}}},
   };
   return all;
 }

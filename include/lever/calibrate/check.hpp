@@ -1,0 +1,37 @@
+// The calibration gate that `run` calls before the belt moves: a unit whose calibration is missing,
+// failed, overdue, or different from the one stored for its serial number is refused (issue: calibrate).
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "lever/device/protocol.hpp"
+#include "lever/store/store.hpp"
+
+namespace lever::calib {
+
+/// The calibration records of one unit (calibrations/*.json with that unit_id), oldest first.
+std::vector<nlohmann::json> calibration_history(const Store& store, const std::string& unit_id);
+
+/// The outcome of the gate: usable, or the reason and what to do.
+struct CalibrationVerdict {
+  bool ok = false;                   ///< true: the unit may run
+  std::string problem;               ///< which check failed, with dates and numbers
+  std::string hint;                  ///< what to do about it
+  std::optional<nlohmann::json> record;  ///< the passing calibration record in force, if any
+};
+
+/// Checks a unit's calibration state: the newest calibration attempt passed, it is not overdue,
+/// no later verification check failed, and the unit's memory holds what that record wrote.
+CalibrationVerdict check_calibration(const Store& store, const std::string& unit_id,
+                                     const device::Calibration& in_unit, TimePoint now_t);
+
+/// True when two calibrations hold the same values (within float noise from the text protocol).
+bool same_calibration(const nlohmann::json& record_cal, const device::Calibration& in_unit);
+
+/// The calibration as the record stores it.
+nlohmann::json calibration_json(const device::Calibration& c);
+
+}  // namespace lever::calib
