@@ -23,6 +23,8 @@ void add_store(CLI::App& app, Context& ctx);     ///< lever store check|path
 void add_devices(CLI::App& app, Context& ctx);   ///< lever devices
 void add_unit(CLI::App& app, Context& ctx);      ///< lever unit info|watch|drive|hold|lower|reset
 void add_sim(CLI::App& app, Context& ctx);       ///< lever sim --pty PATH | --tcp ADDR
+void add_report(CLI::App& app, Context& ctx);    ///< lever report athlete|pain
+void add_demo(CLI::App& app, Context& ctx);      ///< lever demo
 void add_completions(CLI::App& app, Context& ctx);  ///< lever completions SHELL (hidden)
 void add_ids(CLI::App& app, Context& ctx);          ///< lever __ids KIND (hidden, for completions)
 

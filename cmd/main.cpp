@@ -22,6 +22,8 @@ const CommandRow kCommands[] = {
     {"devices", "List serial ports (name, description, USB VID:PID, serial number)", lever::cmd::add_devices},
     {"unit", "Unit identity, live status, test drive and operator actions", lever::cmd::add_unit},
     {"sim", "Run the simulated unit on a pseudo-terminal or TCP port", lever::cmd::add_sim},
+    {"report", "Reports for clinicians and pipelines (tables, json, ndjson, csv, HTML)", lever::cmd::add_report},
+    {"demo", "The whole job on a simulated unit in a fresh store", lever::cmd::add_demo},
     {"completions", "Print a shell completion script", lever::cmd::add_completions},
     {"__ids", "Print record IDs for shell completion", lever::cmd::add_ids},
 };

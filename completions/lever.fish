@@ -24,11 +24,11 @@ end
 function __lever_at --argument-names want --description 'True when the command path is want'
     test (__lever_path) = "$want"
 end
-set -g __lever_valued --at --baseline-pain --baud --cadence --clear-flag --consecutive --count --decision --faults --flag --flag-note --format --gain-error --import --import-format --incline --lower-rate --mass --name --note --nvram --offset-error --port --profile --pty --rate --reason --recent --seconds --seed --serial --session --severity --side --speed --step --store --support --swelling --tcp --template --time-scale --unit --units --user --when
+set -g __lever_valued --at --baseline-pain --baud --cadence --clear-flag --consecutive --count --decision --dir --faults --flag --flag-note --format --gain-error --html --import --import-format --incline --lower-rate --mass --name --note --nvram --offset-error --port --profile --pty --rate --reason --recent --seconds --seed --serial --session --severity --side --since --speed --step --store --support --swelling --tcp --template --time-scale --unit --units --until --user --when
 function __lever_subs --argument-names key
     switch $key
         case '-'
-            printf '%s\n' athlete log-pain plan store devices unit sim
+            printf '%s\n' athlete log-pain plan store devices unit sim report demo
         case 'athlete'
             printf '%s\n' add list show edit
         case 'athlete add'
@@ -97,6 +97,14 @@ function __lever_subs --argument-names key
             printf '%s\n' 
         case 'sim'
             printf '%s\n' 
+        case 'report'
+            printf '%s\n' athlete pain
+        case 'report athlete'
+            printf '%s\n' 
+        case 'report pain'
+            printf '%s\n' 
+        case 'demo'
+            printf '%s\n' 
     end
 end
 complete -c lever -f
@@ -107,6 +115,8 @@ complete -c lever -f -n "__lever_at '-'" -a 'store' -d 'Check the store\'s docum
 complete -c lever -f -n "__lever_at '-'" -a 'devices' -d 'List serial ports (name, description, USB VID:PID, serial number)'
 complete -c lever -f -n "__lever_at '-'" -a 'unit' -d 'Unit identity, live status, test drive and operator actions'
 complete -c lever -f -n "__lever_at '-'" -a 'sim' -d 'Run the simulated unit on a pseudo-terminal or TCP port'
+complete -c lever -f -n "__lever_at '-'" -a 'report' -d 'Reports for clinicians and pipelines (tables, json, ndjson, csv, HTML)'
+complete -c lever -f -n "__lever_at '-'" -a 'demo' -d 'The whole job on a simulated unit in a fresh store'
 complete -c lever -l help
 complete -c lever -s h
 complete -c lever -l version
@@ -291,3 +301,23 @@ complete -c lever -n "__lever_at 'sim'" -l offset-error -x
 complete -c lever -n "__lever_at 'sim'" -l baud -x
 complete -c lever -n "__lever_at 'sim'" -l no-pacing
 complete -c lever -n "__lever_at 'sim'" -l seconds -x
+complete -c lever -f -n "__lever_at 'report'" -a 'athlete' -d 'Week by week: sessions, support, knee load, pain, decisions'
+complete -c lever -f -n "__lever_at 'report'" -a 'pain' -d 'The athlete\'s raw pain and symptom log, for export'
+complete -c lever -n "__lever_at 'report'" -l help
+complete -c lever -n "__lever_at 'report'" -s h
+complete -c lever -n "__lever_at 'report athlete'" -l help
+complete -c lever -n "__lever_at 'report athlete'" -s h
+complete -c lever -n "__lever_at 'report athlete'" -l html -r -F
+complete -c lever -n "__lever_at 'report athlete'" -l since -x
+complete -c lever -n "__lever_at 'report athlete'" -l until -x
+complete -c lever -n "__lever_at 'report athlete'" -l deidentify
+complete -c lever -f -n "__lever_at 'report athlete'" -a '(lever __ids athlete 2>/dev/null)'
+complete -c lever -n "__lever_at 'report pain'" -l help
+complete -c lever -n "__lever_at 'report pain'" -s h
+complete -c lever -n "__lever_at 'report pain'" -l since -x
+complete -c lever -n "__lever_at 'report pain'" -l until -x
+complete -c lever -n "__lever_at 'report pain'" -l deidentify
+complete -c lever -f -n "__lever_at 'report pain'" -a '(lever __ids athlete 2>/dev/null)'
+complete -c lever -n "__lever_at 'demo'" -l help
+complete -c lever -n "__lever_at 'demo'" -s h
+complete -c lever -n "__lever_at 'demo'" -l dir -r -F

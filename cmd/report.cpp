@@ -1,0 +1,86 @@
+// lever report: reports for clinicians (tables, HTML) and pipelines (json, ndjson, csv).
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "lever/report/athlete.hpp"
+#include "lever/report/html.hpp"
+#include "lever/store/athletes.hpp"
+#include "lever/store/pain.hpp"
+#include "lever/util/error.hpp"
+#include "lever/util/ids.hpp"
+
+namespace lever::cmd {
+
+namespace {
+
+struct ReportArgs {
+  std::string id, html, since, until;
+  bool deidentify = false;
+};
+
+report::ReportOptions options_from(const ReportArgs& a) {
+  report::ReportOptions o;
+  auto t = now();
+  if (!a.since.empty()) o.since = parse_user_time(a.since, t);
+  if (!a.until.empty()) o.until = parse_user_time(a.until, t);
+  if (o.since && o.until && *o.since > *o.until)
+    throw Error(Exit::usage, "--since is after --until", "swap them, or leave one out");
+  o.deidentify = a.deidentify;
+  return o;
+}
+
+void add_time_options(CLI::App* sub, ReportArgs& a) {
+  sub->add_option("--since", a.since, "Leave out what happened before TIME (ISO 8601 or -4w)")->type_name("TIME");
+  sub->add_option("--until", a.until, "Leave out what happened after TIME")->type_name("TIME");
+  sub->add_flag("--deidentify", a.deidentify, "Research export: stable pseudonyms, no names, no free-text notes");
+}
+
+}  // namespace
+
+void add_report(CLI::App& app, Context& ctx) {
+  auto a = std::make_shared<ReportArgs>();
+  app.require_subcommand(1);
+
+  auto* ath = app.add_subcommand("athlete", "Week by week: sessions, support, knee load, pain, decisions");
+  ath->add_option("ATHLETE", a->id, "Athlete ID")->required()->type_name("ATHLETE");
+  ath->add_option("--html", a->html, "Also write a self-contained HTML page with charts")->type_name("FILE");
+  add_time_options(ath, *a);
+  ath->callback([&ctx, a] {
+    require_id("athlete", a->id);
+    auto r = report::athlete_report(ctx.store(), a->id, options_from(*a));
+    if (!a->html.empty()) {
+      report::write_html(a->html, report::athlete_report_html(r));
+      ctx.note(fmt::format("wrote {}", a->html));
+    }
+    report::print_athlete_report(ctx.out(), ctx.format(), r);
+  });
+
+  auto* pain = app.add_subcommand("pain", "The athlete's raw pain and symptom log, for export");
+  pain->add_option("ATHLETE", a->id, "Athlete ID")->required()->type_name("ATHLETE");
+  add_time_options(pain, *a);
+  pain->callback([&ctx, a] {
+    require_id("athlete", a->id);
+    require_athlete(ctx.store(), a->id);
+    auto o = options_from(*a);
+    std::string shown = o.deidentify ? report::pseudonym(report::pseudonym_salt(ctx.store()), a->id) : a->id;
+    std::vector<nlohmann::json> rows;
+    for (auto e : ctx.store().read_log(collection("pain"), a->id)) {
+      auto t = parse_iso(e.value("at", ""));
+      if (!t || (o.since && *t < *o.since) || (o.until && *t > *o.until)) continue;
+      e.erase("schema_version");
+      e["athlete_id"] = shown;
+      if (o.deidentify) {
+        e.erase("note");
+        e.erase("by");
+      }
+      rows.push_back(e);
+    }
+    auto cols = pain_columns();
+    for (const char* k : {"stairs_pain", "grinding", "stiffness", "logged_at", "source"}) cols.push_back({k, k});
+    ctx.out().records(cols, rows);
+  });
+}
+
+}  // namespace lever::cmd

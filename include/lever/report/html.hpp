@@ -1,0 +1,22 @@
+// Shared pieces of lever's HTML reports: one self-contained page (inline CSS and SVG, no scripts,
+// no external resources) that reads on screen and prints cleanly on A4 or Letter.
+#pragma once
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "lever/cli/output.hpp"
+
+namespace lever::report {
+
+/// Wraps body HTML in a complete page with lever's report stylesheet.
+std::string html_page(const std::string& title, const std::string& body);
+
+/// An HTML table of records using the same columns (and cell rendering) as the text tables.
+std::string html_table(const std::vector<Column>& cols, const std::vector<nlohmann::json>& rows);
+
+/// Writes an HTML report to `path` atomically (0644: reports are meant to be shared by the user).
+void write_html(const std::string& path, const std::string& html);
+
+}  // namespace lever::report

@@ -1,0 +1,125 @@
+#include "lever/report/weekly.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <ctime>
+
+#include "lever/plan/knee_load.hpp"
+
+namespace lever::report {
+
+using nlohmann::json;
+using namespace std::chrono;
+
+TimePoint week_start(TimePoint t) {
+  std::time_t tt = system_clock::to_time_t(t);
+  std::tm tm{};
+  localtime_r(&tt, &tm);
+  int back = (tm.tm_wday + 6) % 7;  // days since Monday
+  tm.tm_mday -= back;
+  tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+  tm.tm_isdst = -1;
+  return system_clock::from_time_t(std::mktime(&tm));
+}
+
+SessionFacts session_facts(const json& d) {
+  SessionFacts f;
+  f.id = d.value("id", "");
+  f.started_at = parse_iso(d.value("started_at", "")).value_or(TimePoint{});
+  f.status = d.value("status", "");
+  auto num = [&](const char* k) -> std::optional<double> {
+    if (d.contains(k) && d[k].is_number()) return d[k].get<double>();
+    return std::nullopt;
+  };
+  if (auto v = num("run_minutes")) f.run_minutes = *v;
+  else if (auto s = num("run_s")) f.run_minutes = *s / 60;
+  else if (auto t = num("duration_s")) f.run_minutes = *t / 60;
+  f.support_pct = num("support_pct");
+  f.measured_support_pct = num("measured_support_pct");
+  f.knee_load = num("knee_load");
+  if (auto p = num("max_pain_during")) f.max_pain_during = static_cast<int>(*p);
+  return f;
+}
+
+const std::vector<Column>& weekly_columns() {
+  static const std::vector<Column> c = {
+      {"week_start", "Week of"},
+      {"sessions", "Sessions"},
+      {"run_minutes", "Run min", CellKind::decimal1},
+      {"mean_support_pct", "Support", CellKind::percent},
+      {"mean_measured_support_pct", "Measured", CellKind::percent},
+      {"mean_effective_mass_kg", "Runs as", CellKind::mass_kg},
+      {"knee_load", "Knee load", CellKind::decimal1},
+      {"knee_load_change_pct", "Load chg %", CellKind::decimal1},
+      {"acute_chronic_ratio", "A:C", CellKind::decimal2},
+      {"worst_pain_during", "Worst during"},
+      {"mean_next_day_pain", "Next-day", CellKind::decimal1},
+      {"decisions", "Decisions"},
+  };
+  return c;
+}
+
+std::vector<json> weekly_rows(const std::vector<SessionFacts>& sessions, const std::vector<PainFacts>& pain,
+                              const std::vector<DecisionFacts>& decisions, double mass_kg,
+                              std::optional<TimePoint> since, std::optional<TimePoint> until) {
+  auto in_range = [&](TimePoint t) { return (!since || t >= *since) && (!until || t <= *until); };
+  TimePoint first = TimePoint::max(), last = TimePoint::min();
+  auto see = [&](TimePoint t) {
+    if (!in_range(t)) return;
+    first = std::min(first, t);
+    last = std::max(last, t);
+  };
+  for (const auto& s : sessions) see(s.started_at);
+  for (const auto& p : pain) see(p.at);
+  for (const auto& d : decisions) see(d.at);
+  std::vector<json> rows;
+  if (first > last) return rows;
+  std::vector<plan::DatedLoad> loads;
+  for (const auto& s : sessions)
+    if (s.knee_load) loads.push_back({s.started_at, *s.knee_load});
+  std::optional<double> prev_load;
+  for (TimePoint w = week_start(first); w <= last; w = week_start(w + hours(24 * 7 + 12))) {
+    TimePoint end = week_start(w + hours(24 * 7 + 12));
+    auto in_week = [&](TimePoint t) { return t >= w && t < end && in_range(t); };
+    int n = 0;
+    double run_min = 0, load = 0, sup = 0, meas = 0;
+    int n_sup = 0, n_meas = 0, n_load = 0;
+    std::optional<int> worst;
+    for (const auto& s : sessions) {
+      if (!in_week(s.started_at)) continue;
+      ++n;
+      run_min += s.run_minutes;
+      if (s.support_pct) sup += *s.support_pct, ++n_sup;
+      if (s.measured_support_pct) meas += *s.measured_support_pct, ++n_meas;
+      if (s.knee_load) load += *s.knee_load, ++n_load;
+      if (s.max_pain_during) worst = std::max(worst.value_or(0), *s.max_pain_during);
+    }
+    double next_sum = 0;
+    int next_n = 0;
+    for (const auto& p : pain) {
+      if (!in_week(p.at)) continue;
+      if (p.when == "during") worst = std::max(worst.value_or(0), p.score);
+      if (p.when == "next-day") next_sum += p.score, ++next_n;
+    }
+    json decided = json::array();
+    for (const auto& d : decisions)
+      if (in_week(d.at)) decided.push_back(d.text);
+    json row = {{"week_start", format_date(w)}, {"sessions", n}, {"run_minutes", std::round(run_min * 10) / 10}};
+    row["mean_support_pct"] = n_sup ? json(sup / n_sup) : json();
+    row["mean_measured_support_pct"] = n_meas ? json(meas / n_meas) : json();
+    row["mean_effective_mass_kg"] = n_sup ? json(plan::effective_mass_kg(mass_kg, sup / n_sup)) : json();
+    row["knee_load"] = n_load ? json(load) : json();
+    row["knee_load_change_pct"] = (n_load && prev_load && *prev_load > 0) ? json((load - *prev_load) / *prev_load * 100) : json();
+    auto acwr = plan::acute_chronic_ratio(loads, end - seconds(1));
+    row["acute_chronic_ratio"] = acwr ? json(*acwr) : json();
+    row["worst_pain_during"] = worst ? json(*worst) : json();
+    row["mean_next_day_pain"] = next_n ? json(next_sum / next_n) : json();
+    row["decisions"] = decided;
+    if (n_load) prev_load = load;
+    else if (n == 0) prev_load = 0.0;
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+}  // namespace lever::report
