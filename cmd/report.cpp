@@ -5,6 +5,7 @@
 
 #include "commands.hpp"
 #include "lever/report/athlete.hpp"
+#include "lever/report/clinic.hpp"
 #include "lever/report/html.hpp"
 #include "lever/store/athletes.hpp"
 #include "lever/store/pain.hpp"
@@ -18,6 +19,7 @@ namespace {
 struct ReportArgs {
   std::string id, html, since, until;
   bool deidentify = false;
+  int due_days = 14;
 };
 
 report::ReportOptions options_from(const ReportArgs& a) {
@@ -56,6 +58,37 @@ void add_report(CLI::App& app, Context& ctx) {
     }
     report::print_athlete_report(ctx.out(), ctx.format(), r);
   });
+
+  auto* clinic = app.add_subcommand("clinic", "Every athlete: plan step, last session, red flags, missing logs; units due");
+  clinic->add_option("--html", a->html, "Also write a self-contained HTML page")->type_name("FILE");
+  add_time_options(clinic, *a);
+  clinic->callback([&ctx, a] {
+    auto o = options_from(*a);
+    auto t = o.until.value_or(now());
+    auto rows = report::clinic_rows(ctx.store(), o, t);
+    auto units = report::unit_rows(ctx.store(), t, 14);
+    if (!a->html.empty()) {
+      report::write_html(a->html, report::clinic_html(rows, units));
+      ctx.note(fmt::format("wrote {}", a->html));
+    }
+    auto& out = ctx.out();
+    if (ctx.format() == Format::json) {
+      out.json_value({{"report", "clinic"}, {"generated_at", format_iso(now())}, {"athletes", rows}, {"units", units}});
+      return;
+    }
+    out.records(report::clinic_columns(), rows);
+    if (out.is_table()) {
+      std::vector<nlohmann::json> due;
+      for (const auto& u : units)
+        if (u.value("status", "") != "ok") due.push_back(u);
+      out.heading("Units needing calibration");
+      out.records(report::unit_columns(), due);
+    }
+  });
+
+  auto* units = app.add_subcommand("units", "Every unit: serial, firmware, calibration state and due date");
+  units->add_option("--due-within", a->due_days, "Call a unit 'due soon' this many days ahead")->capture_default_str();
+  units->callback([&ctx, a] { ctx.out().records(report::unit_columns(), report::unit_rows(ctx.store(), now(), a->due_days)); });
 
   auto* pain = app.add_subcommand("pain", "The athlete's raw pain and symptom log, for export");
   pain->add_option("ATHLETE", a->id, "Athlete ID")->required()->type_name("ATHLETE");

@@ -24,7 +24,7 @@ end
 function __lever_at --argument-names want --description 'True when the command path is want'
     test (__lever_path) = "$want"
 end
-set -g __lever_valued --at --baseline-pain --baud --cadence --clear-flag --consecutive --count --decision --dir --faults --flag --flag-note --format --gain-error --html --import --import-format --incline --lower-rate --mass --name --note --nvram --offset-error --port --profile --pty --rate --reason --recent --seconds --seed --serial --session --severity --side --since --speed --step --store --support --swelling --tcp --template --time-scale --unit --units --until --user --when
+set -g __lever_valued --at --baseline-pain --baud --cadence --clear-flag --consecutive --count --decision --dir --due-within --faults --flag --flag-note --format --gain-error --html --import --import-format --incline --lower-rate --mass --name --note --nvram --offset-error --port --profile --pty --rate --reason --recent --seconds --seed --serial --session --severity --side --since --speed --step --store --support --swelling --tcp --template --time-scale --unit --units --until --user --when
 function __lever_subs --argument-names key
     switch $key
         case '-'
@@ -98,8 +98,12 @@ function __lever_subs --argument-names key
         case 'sim'
             printf '%s\n' 
         case 'report'
-            printf '%s\n' athlete pain
+            printf '%s\n' athlete clinic units pain
         case 'report athlete'
+            printf '%s\n' 
+        case 'report clinic'
+            printf '%s\n' 
+        case 'report units'
             printf '%s\n' 
         case 'report pain'
             printf '%s\n' 
@@ -302,6 +306,8 @@ complete -c lever -n "__lever_at 'sim'" -l baud -x
 complete -c lever -n "__lever_at 'sim'" -l no-pacing
 complete -c lever -n "__lever_at 'sim'" -l seconds -x
 complete -c lever -f -n "__lever_at 'report'" -a 'athlete' -d 'Week by week: sessions, support, knee load, pain, decisions'
+complete -c lever -f -n "__lever_at 'report'" -a 'clinic' -d 'Every athlete: plan step, last session, red flags, missing logs; units due'
+complete -c lever -f -n "__lever_at 'report'" -a 'units' -d 'Every unit: serial, firmware, calibration state and due date'
 complete -c lever -f -n "__lever_at 'report'" -a 'pain' -d 'The athlete\'s raw pain and symptom log, for export'
 complete -c lever -n "__lever_at 'report'" -l help
 complete -c lever -n "__lever_at 'report'" -s h
@@ -312,6 +318,15 @@ complete -c lever -n "__lever_at 'report athlete'" -l since -x
 complete -c lever -n "__lever_at 'report athlete'" -l until -x
 complete -c lever -n "__lever_at 'report athlete'" -l deidentify
 complete -c lever -f -n "__lever_at 'report athlete'" -a '(lever __ids athlete 2>/dev/null)'
+complete -c lever -n "__lever_at 'report clinic'" -l help
+complete -c lever -n "__lever_at 'report clinic'" -s h
+complete -c lever -n "__lever_at 'report clinic'" -l html -r -F
+complete -c lever -n "__lever_at 'report clinic'" -l since -x
+complete -c lever -n "__lever_at 'report clinic'" -l until -x
+complete -c lever -n "__lever_at 'report clinic'" -l deidentify
+complete -c lever -n "__lever_at 'report units'" -l help
+complete -c lever -n "__lever_at 'report units'" -s h
+complete -c lever -n "__lever_at 'report units'" -l due-within -x
 complete -c lever -n "__lever_at 'report pain'" -l help
 complete -c lever -n "__lever_at 'report pain'" -s h
 complete -c lever -n "__lever_at 'report pain'" -l since -x

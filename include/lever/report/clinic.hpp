@@ -1,0 +1,34 @@
+// `lever report clinic` and `lever report units`: the Monday-morning overview of every athlete and
+// every unit, built from the store without changing it.
+#pragma once
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "lever/cli/output.hpp"
+#include "lever/report/athlete.hpp"
+#include "lever/store/store.hpp"
+
+namespace lever::report {
+
+/// Hours after a session's end by which the next-day pain log is due (lever's choice: the seed's
+/// 24-hour response, with a working day's grace; configurable as store config follow_up_hours).
+double follow_up_hours(const nlohmann::json& config);
+
+/// One row per athlete: plan step and support, plan status, last session, red flags, follow-up state.
+std::vector<nlohmann::json> clinic_rows(Store& store, const ReportOptions& opt, TimePoint now_t);
+
+/// Columns of the clinic table.
+const std::vector<Column>& clinic_columns();
+
+/// One row per unit: serial, firmware, last calibration, result, due date and whether it is due.
+std::vector<nlohmann::json> unit_rows(const Store& store, TimePoint now_t, int due_within_days);
+
+/// Columns of the units table.
+const std::vector<Column>& unit_columns();
+
+/// The clinic overview as one HTML page (athletes, then units due for calibration).
+std::string clinic_html(const std::vector<nlohmann::json>& athletes, const std::vector<nlohmann::json>& units);
+
+}  // namespace lever::report

@@ -1,0 +1,140 @@
+#include "lever/report/clinic.hpp"
+
+#include <map>
+
+#include <fmt/format.h>
+
+#include "lever/calibrate/check.hpp"
+#include "lever/report/html.hpp"
+#include "lever/store/athletes.hpp"
+#include "lever/util/error.hpp"
+
+namespace lever::report {
+
+using nlohmann::json;
+using namespace std::chrono;
+
+double follow_up_hours(const json& config) {
+  if (config.contains("follow_up_hours") && config["follow_up_hours"].is_number()) return config["follow_up_hours"];
+  return 36;
+}
+
+const std::vector<Column>& clinic_columns() {
+  static const std::vector<Column> c = {
+      {"athlete_id", "Athlete"}, {"plan_status", "Plan"}, {"plan_step", "Step"},
+      {"support_pct", "Support", CellKind::percent}, {"last_session_at", "Last session", CellKind::time},
+      {"last_session_status", "Result"}, {"follow_up", "Next-day log"}, {"red_flags", "Red flags"},
+      {"review", "Review", CellKind::flag}};
+  return c;
+}
+
+std::vector<json> clinic_rows(Store& store, const ReportOptions& opt, TimePoint now_t) {
+  // One pass over the sessions, keeping each athlete's newest.
+  std::map<std::string, json> last;
+  for (const auto& id : store.list(collection("session"))) {
+    std::optional<json> doc;
+    try {
+      doc = store.load(collection("session"), id);
+    } catch (const Error&) {
+      continue;  // `store check` reports damaged documents; the overview shows the rest
+    }
+    if (!doc) continue;
+    auto t = parse_iso(doc->value("started_at", ""));
+    if (!t || (opt.until && *t > *opt.until)) continue;
+    auto& cur = last[doc->value("athlete_id", "")];
+    if (cur.is_null() || cur.value("started_at", "") < doc->value("started_at", "")) cur = *doc;
+  }
+  double grace_h = follow_up_hours(store.config());
+  std::string salt = opt.deidentify ? pseudonym_salt(store) : "";
+  std::vector<json> rows;
+  for (const auto& id : store.list(collection("athlete"))) {
+    std::optional<json> a;
+    try {
+      a = store.load(collection("athlete"), id);
+    } catch (const Error&) {
+      continue;
+    }
+    if (!a) continue;
+    json row = {{"athlete_id", opt.deidentify ? pseudonym(salt, id) : id}};
+    json flags = json::array();
+    for (const auto& f : a->value("flags", json::array())) flags.push_back(f.value("flag", ""));
+    row["red_flags"] = flags;
+    row["plan_status"] = "none";
+    row["review"] = false;
+    if (auto plan = store.load(collection("plan"), id)) {
+      int step = plan->value("current_step", 1);
+      row["plan_status"] = plan->value("status", "");
+      row["plan_step"] = step;
+      for (const auto& s : (*plan)["steps"])
+        if (s.value("step", 0) == step) row["support_pct"] = s.value("support_pct", json());
+      row["review"] = plan->value("review", false);
+    }
+    const json& s = last[id];
+    row["follow_up"] = "-";
+    if (!s.is_null()) {
+      row["last_session_id"] = s.value("id", "");
+      row["last_session_at"] = s.value("started_at", "");
+      row["last_session_status"] = s.value("status", "");
+      auto end = parse_iso(s.value("ended_at", json()).is_string() ? s["ended_at"].get<std::string>() : s.value("started_at", ""));
+      bool logged = false;
+      for (const auto& e : store.read_log_tail(collection("pain"), id, 20))
+        if (e.value("when", "") == "next-day" && end && parse_iso(e.value("at", "")).value_or(TimePoint{}) > *end) logged = true;
+      if (logged) row["follow_up"] = "logged";
+      else if (end && now_t - *end > duration<double, std::ratio<3600>>(grace_h)) row["follow_up"] = "missing";
+      else row["follow_up"] = "due";
+    }
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+const std::vector<Column>& unit_columns() {
+  static const std::vector<Column> c = {
+      {"unit_id", "Unit"}, {"serial", "Serial"}, {"firmware", "Firmware"}, {"last_calibrated_at", "Calibrated", CellKind::time},
+      {"result", "Result"}, {"due_at", "Due", CellKind::time}, {"status", "Status"}};
+  return c;
+}
+
+std::vector<json> unit_rows(const Store& store, TimePoint now_t, int due_within_days) {
+  std::vector<json> rows;
+  for (const auto& id : store.list(collection("unit"))) {
+    std::optional<json> u;
+    try {
+      u = store.load(collection("unit"), id);
+    } catch (const Error&) {
+      continue;
+    }
+    if (!u) continue;
+    json row = {{"unit_id", id}, {"serial", u->value("serial", "")}, {"firmware", u->value("firmware", "")},
+                {"status", "never calibrated"}};
+    json last_pass, last_any;
+    for (const auto& r : calib::calibration_history(store, id)) {
+      if (r.value("kind", "") != "calibration") continue;
+      last_any = r;
+      if (r.value("result", "") == "pass") last_pass = r;
+    }
+    if (!last_any.is_null()) {
+      row["last_calibrated_at"] = last_any.value("started_at", "");
+      row["result"] = last_any.value("result", "");
+    }
+    if (!last_pass.is_null() && last_pass.value("due_at", json()).is_string()) {
+      row["due_at"] = last_pass["due_at"];
+      auto due = parse_iso(last_pass["due_at"].get<std::string>());
+      if (due && *due < now_t) row["status"] = "overdue";
+      else if (due && *due < now_t + hours(24 * due_within_days)) row["status"] = "due soon";
+      else row["status"] = "ok";
+    }
+    if (!last_any.is_null() && last_any.value("result", "") != "pass") row["status"] = "last attempt " + last_any.value("result", "");
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+std::string clinic_html(const std::vector<json>& athletes, const std::vector<json>& units) {
+  std::string b = "<h1>Clinic overview</h1>\n<p class=\"meta\">Generated " + format_iso(now()) + " by lever</p>\n";
+  b += "<h2>Athletes</h2>\n" + html_table(clinic_columns(), athletes);
+  b += "<h2>Units</h2>\n" + html_table(unit_columns(), units);
+  return html_page("lever: clinic overview", b);
+}
+
+}  // namespace lever::report
