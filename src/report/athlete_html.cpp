@@ -47,6 +47,8 @@ std::string athlete_report_html(const json& r) {
   pain_chart.y2_label = "support, % of body weight";
   pain_chart.y_min = 0;
   pain_chart.y_max = 10;
+  pain_chart.y2_min = 0;  // support: lever's plans run 0-45 %; a fixed axis keeps weeks comparable
+  pain_chart.y2_max = 50;
   Series worst{"worst pain during", {}, {}, "#c0392b", false, true, false};
   Series next{"mean next-day pain", {}, {}, "#e67e22", false, true, false};
   Series support{"mean support %", {}, {}, "#2471a3", false, false, true};
