@@ -137,7 +137,7 @@ void add_template_commands(CLI::App& app, Context& ctx, const std::shared_ptr<Pl
 void add_document_commands(CLI::App& app, Context& ctx, const std::shared_ptr<PlanArgs>& a) {
   auto* ex = app.add_subcommand("export", "Print the athlete's plan document (JSON) on stdout");
   ex->add_option("ATHLETE", a->athlete, "Athlete ID")->required();
-  ex->callback([&ctx, a] { std::cout << require_plan(ctx.store(), a->athlete).dump(2) << '\n'; });
+  ex->callback([&ctx, a] { ctx.out().json_value(require_plan(ctx.store(), a->athlete)); });
 
   auto* im = app.add_subcommand("import", "Store a plan document (as written by export) after validating it");
   im->add_option("FILE", a->file, "Plan JSON file, or - for standard input")->required();

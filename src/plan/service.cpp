@@ -80,6 +80,13 @@ json create_plan(Store& store, const std::string& athlete, const PlanRequest& re
   require_valid_template(tmpl, fmt::format("template '{}'", req.template_id));
   auto unit = resolve_unit(store, unit_flag, note);
   json plan = build_plan(req, a, tmpl, unit, user, now);
+  if (!a.contains("cadence_spm"))
+    note += fmt::format("\nno baseline cadence for '{}': cadence targets and load estimates need one "
+                        "(lever athlete edit {} --cadence SPM, then lever plan new {} --replace)", athlete, athlete, athlete);
+  else if (a["cadence_spm"].get<double>() > 170)
+    // domain.md: cadence retraining is most useful at <= 170 steps/min (TREK).
+    note += fmt::format("\nbaseline cadence {:g} steps/min is above 170: a cadence target helps most below that (TREK)",
+                        a["cadence_spm"].get<double>());
   store.save(collection("plan"), athlete, plan);
   store.audit(user, replace ? "plan.replace" : "plan.new", athlete,
               {{"template", req.template_id}, {"severity", req.severity}, {"profile", req.profile},

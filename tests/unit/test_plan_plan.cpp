@@ -1,4 +1,5 @@
 // Plan documents and templates: building, capacity, validation with JSON Pointers, clinician actions.
+#include <cmath>
 #include <cstdlib>
 #include <functional>
 #include <string>
@@ -7,6 +8,7 @@
 
 #include "lever/plan/plan.hpp"
 #include "lever/plan/templates.hpp"
+#include "lever/plan/view.hpp"
 #include "lever/util/error.hpp"
 
 using namespace lever::plan;
@@ -221,4 +223,31 @@ TEST_CASE("plan: engine suspension is stored with its reason") {
   CHECK(p["history"].back()["by"] == "engine");
   CHECK(p["history"].back()["requested_by"] == "dr");
   CHECK(plan_problems(p).empty());
+}
+
+TEST_CASE("plan: show gives each step's estimated knee load per session and per week") {
+  json p = fresh_plan();
+  auto rows = step_rows(p, KneeLoadParams{});
+  REQUIRE(rows.size() == 12);
+  // Step 1: 20 % support, run 4/walk 1 for 20 min = 16 running minutes at 172 steps/min (164 + 5 %).
+  double per_step = 0.8 * step_rate_factor(172, 164) * 1.0;
+  CHECK(rows[0]["load_per_session"].get<double>() == doctest::Approx(std::round(172 * 16 * per_step)));
+  CHECK(rows[0]["load_per_week"].get<double>() == doctest::Approx(std::round(172 * 16 * per_step * 3)).epsilon(1e-3));
+  CHECK(rows[0]["current"] == true);
+  CHECK(rows[1]["current"] == false);
+  json no_cadence = p;
+  no_cadence["baseline_cadence_spm"] = nullptr;
+  CHECK(step_rows(no_cadence, KneeLoadParams{})[0]["load_per_session"].is_null());
+}
+
+TEST_CASE("plan: the next prescription respects the rest day") {
+  ::setenv("TZ", "UTC", 1);
+  json p = fresh_plan();
+  Evaluation ev;
+  ev.step = 2;
+  json r = next_row(p, ev, T("2026-12-03T10:00:00Z"), 80);
+  CHECK(r["step"] == 2);
+  CHECK(r["not_before"] == "2026-12-05");
+  CHECK(r["support_force_n"].get<double>() == doctest::Approx(156.9));  // 20 % of the current 80 kg
+  CHECK(r["decision"] == "created");
 }
