@@ -28,6 +28,22 @@ same "$(echo "$OUT" | python3 -c 'import json,sys; d=json.load(sys.stdin); print
 [ -f "$LEVER_STORE/units/sim-0001.json" ] && pass || fail "unit document not saved"
 expect 0 store check
 
+# --- the store's "port" configuration is the last resort (after --port and LEVER_PORT)
+python3 - "$LEVER_STORE/store.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1])); d["config"]["port"] = "sim:?clock=virtual"; json.dump(d, open(sys.argv[1], "w"))
+PY
+expect 0 unit info
+has "Port:             sim:?clock=virtual" "$OUT"
+LEVER_PORT=bogus expect 2 unit info
+has "unknown port 'bogus'" "$ERR"
+expect 2 unit info --port also-bogus
+has "also-bogus" "$ERR"
+python3 - "$LEVER_STORE/store.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1])); d["config"].pop("port"); json.dump(d, open(sys.argv[1], "w"))
+PY
+
 # --- a simulator process on a pty
 start_sim "$TMP/sim.log" --pty "$TMP/unit"
 expect 0 unit info --port "pty:$TMP/unit"
