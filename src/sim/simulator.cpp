@@ -291,6 +291,15 @@ std::string Simulator::take_output(Micros now) {
   return s;
 }
 
+std::vector<std::pair<Micros, std::string>> Simulator::take_frames(Micros now) {
+  std::vector<std::pair<Micros, std::string>> v;
+  while (!out_.empty() && out_.front().first <= now) {
+    v.push_back(std::move(out_.front()));
+    out_.pop_front();
+  }
+  return v;
+}
+
 Micros Simulator::next_event(Micros now) const {
   Micros t = next_status_;
   if (!out_.empty()) t = std::min(t, out_.front().first);
