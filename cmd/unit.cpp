@@ -109,6 +109,7 @@ void watch(Context& ctx, const UnitArgs& a) {
     if (unit->poll(200ms)) {
       out.add(unit->status());
       ++n;
+      if (!std::cout) break;  // the reader went away (e.g. `| head`): nothing more to do
     }
   }
   out.finish();

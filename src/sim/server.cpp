@@ -117,6 +117,7 @@ int run_sim_server(const SimConfig& cfg, const ServerOptions& opt) {
   auto from_sim = [&](Micros us) { return static_cast<std::int64_t>(static_cast<double>(us) * 1000.0 / scale); };
   Line in(byte_time_us(opt.baud) * 1000, opt.pace), out(byte_time_us(opt.baud) * 1000, opt.pace);
   bool linked = true;
+  std::uint64_t discarded = 0;
 
   while (!device::stop_requested()) {
     std::int64_t now = real_ns();
@@ -126,12 +127,16 @@ int run_sim_server(const SimConfig& cfg, const ServerOptions& opt) {
       in.q.pop_front();
     }
     sim.advance(to_sim(now));
-    std::string bytes = sim.take_output(to_sim(now));
-    for (size_t b = 0; b < bytes.size();) {  // pace frame by frame
-      size_t e = bytes.find('\n', b);
-      e = e == std::string::npos ? bytes.size() : e + 1;
-      out.push(now, bytes.substr(b, e - b));
-      b = e;
+    for (auto& [due, frame] : sim.take_frames(to_sim(now))) {
+      std::int64_t at = std::min(now, from_sim(due));  // when the unit had it ready to send
+      // Like a UART transmit buffer: a status frame that finds the line more than one status frame
+      // behind is discarded (the host sees the gap in sequence numbers); answers are never discarded.
+      bool status = frame.find(" ST ") != std::string::npos;
+      if (status && opt.pace && out.free_at - at > static_cast<std::int64_t>(out.byte_ns * static_cast<double>(frame.size()))) {
+        ++discarded;
+        continue;
+      }
+      out.push(at, std::move(frame));
     }
     if (linked && sim.disconnected()) {
       ep.close_link();
@@ -180,6 +185,7 @@ int run_sim_server(const SimConfig& cfg, const ServerOptions& opt) {
       }
     }
   }
+  if (discarded && opt.log) opt.log(fmt::format("{} status frames discarded: the status rate exceeded the line rate", discarded));
   return device::stop_signal();
 }
 

@@ -195,6 +195,8 @@ void Simulator::handle(const Frame& f) {
       if (state_ != State::idle || estop_in_ || key_out_) return refuse(device::Nak::state);
       if (static_cast<int>(*proto) != reported_proto_ || *table != fmt::format("{:04X}", reported_table_)) {
         emit(fmt::format("ARM refused: host speaks protocol {} table {}", *proto, *table));
+        faults_ |= device::kFaultConfig;  // reported until the next successful ARM; the unit stays IDLE
+        if (first_fault_.empty()) first_fault_ = "config";
         return refuse(device::Nak::config);
       }
       faults_ = 0;
@@ -287,6 +289,15 @@ std::string Simulator::take_output(Micros now) {
     out_.pop_front();
   }
   return s;
+}
+
+std::vector<std::pair<Micros, std::string>> Simulator::take_frames(Micros now) {
+  std::vector<std::pair<Micros, std::string>> v;
+  while (!out_.empty() && out_.front().first <= now) {
+    v.push_back(std::move(out_.front()));
+    out_.pop_front();
+  }
+  return v;
 }
 
 Micros Simulator::next_event(Micros now) const {

@@ -46,7 +46,7 @@ timespec to_timespec(device::Nanos d) {
 
 void throw_open_error(const std::string& name, const std::string& path, int err) {
   if (err == ENOENT || err == ENODEV || err == ENXIO)
-    throw Error(Exit::not_found, fmt::format("port {}: {} does not exist", name, path),
+    throw Error(Exit::not_found, fmt::format("port {}: {} does not exist ({})", name, path, std::strerror(err)),
                 "check the cable and the device name; 'lever devices' lists serial ports");
   if (err == EACCES || err == EPERM)
     throw Error(Exit::unit_unavailable, fmt::format("port {}: permission denied opening {}", name, path),

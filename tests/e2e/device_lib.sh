@@ -17,6 +17,7 @@ wait_for() {
 start_sim() {
   local log=$1
   shift
+  : >"$log"
   "$LEVER" sim "$@" 2>"$log" &
   SIM_PID=$!
   SIM_PIDS+=("$SIM_PID")

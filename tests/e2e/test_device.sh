@@ -28,6 +28,22 @@ same "$(echo "$OUT" | python3 -c 'import json,sys; d=json.load(sys.stdin); print
 [ -f "$LEVER_STORE/units/sim-0001.json" ] && pass || fail "unit document not saved"
 expect 0 store check
 
+# --- the store's "port" configuration is the last resort (after --port and LEVER_PORT)
+python3 - "$LEVER_STORE/store.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1])); d["config"]["port"] = "sim:?clock=virtual"; json.dump(d, open(sys.argv[1], "w"))
+PY
+expect 0 unit info
+has "Port:             sim:?clock=virtual" "$OUT"
+LEVER_PORT=bogus expect 2 unit info
+has "unknown port 'bogus'" "$ERR"
+expect 2 unit info --port also-bogus
+has "also-bogus" "$ERR"
+python3 - "$LEVER_STORE/store.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1])); d["config"].pop("port"); json.dump(d, open(sys.argv[1], "w"))
+PY
+
 # --- a simulator process on a pty
 start_sim "$TMP/sim.log" --pty "$TMP/unit"
 expect 0 unit info --port "pty:$TMP/unit"
@@ -41,6 +57,11 @@ has "support_measured_n" "$(echo "$OUT" | head -1)"
 same "$(echo "$OUT" | wc -l)" "4" "csv header + 3 rows"
 expect 0 unit watch --port "pty:$TMP/unit" --count 2 --json
 same "$(echo "$OUT" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" "2" "json array"
+
+# --- operator commands: HOLD is never refused; RESET outside FAULT/ESTOP is refused (exit 3)
+expect 0 unit hold --port "pty:$TMP/unit"
+expect 3 unit reset --port "pty:$TMP/unit"
+has "refused RESET in state IDLE" "$ERR"
 
 # --- busy: another lever holds the port (advisory lock)
 "$LEVER" unit watch --port "pty:$TMP/unit" --seconds 20 >"$TMP/holder.out" 2>&1 &

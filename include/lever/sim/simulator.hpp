@@ -45,6 +45,9 @@ public:
   void advance(Micros now);
   /// The unit's output bytes due by `now`, with link faults applied.
   std::string take_output(Micros now);
+  /// The same, frame by frame with the time each became due (a paced line schedules from that time,
+  /// so a simulator process woken late by a busy machine does not lose line capacity).
+  std::vector<std::pair<Micros, std::string>> take_frames(Micros now);
   /// The next time something happens on its own (a status frame, a delayed frame, a scripted fault).
   Micros next_event(Micros now) const;
   /// True once a scripted disconnect happened: the transport must drop the link.
