@@ -194,6 +194,8 @@ void add_unit(CLI::App& app, Context& ctx) {
   port_opt(r);
   r->callback([&ctx, a] {
     auto unit = open(ctx, *a);
+    // Learn the state first, so a refusal can say which state the unit is in.
+    unit->wait_for([](const device::Status&) { return true; }, std::chrono::seconds(1));
     unit->reset_fault();
     ctx.note("fault cleared: the unit is in HOLD with the support held; 'lever unit lower' releases it");
   });
