@@ -24,11 +24,11 @@ end
 function __lever_at --argument-names want --description 'True when the command path is want'
     test (__lever_path) = "$want"
 end
-set -g __lever_valued --at --baseline-pain --baud --cadence --clear-flag --consecutive --count --decision --faults --flag --flag-note --format --gain-error --import --import-format --incline --lower-rate --mass --name --note --nvram --offset-error --port --profile --pty --rate --reason --recent --seconds --seed --serial --session --severity --side --speed --step --store --support --swelling --tcp --template --time-scale --unit --units --user --when
+set -g __lever_valued --allow-uncalibrated --at --baseline-pain --baud --cadence --clear-flag --consecutive --count --decision --faults --flag --flag-note --format --gain-error --import --import-format --incline --loop-hz --lower-rate --mass --minutes --name --note --nvram --offset-error --pain-before --port --profile --program --pty --rate --reason --recent --sample-rate --seconds --seed --serial --session --severity --side --speed --step --store --support --swelling --tcp --telemetry-period --template --time-scale --unit --units --user --when
 function __lever_subs --argument-names key
     switch $key
         case '-'
-            printf '%s\n' athlete log-pain plan store devices unit sim
+            printf '%s\n' athlete log-pain plan run store devices unit sim
         case 'athlete'
             printf '%s\n' add list show edit
         case 'athlete add'
@@ -73,6 +73,8 @@ function __lever_subs --argument-names key
             printf '%s\n' 
         case 'plan override'
             printf '%s\n' 
+        case 'run'
+            printf '%s\n' 
         case 'store'
             printf '%s\n' check path
         case 'store check'
@@ -103,6 +105,7 @@ complete -c lever -f
 complete -c lever -f -n "__lever_at '-'" -a 'athlete' -d 'Add, list, show and edit athletes'
 complete -c lever -f -n "__lever_at '-'" -a 'log-pain' -d 'Log a pain score (0-10) and symptoms, or import a pain log'
 complete -c lever -f -n "__lever_at '-'" -a 'plan' -d 'Graded-exposure rehab plans: build, show, next session, overrides'
+complete -c lever -f -n "__lever_at '-'" -a 'run' -d 'Drive a rehab session on the unit: pre-flight, live control, records, summary'
 complete -c lever -f -n "__lever_at '-'" -a 'store' -d 'Check the store\'s documents and references'
 complete -c lever -f -n "__lever_at '-'" -a 'devices' -d 'List serial ports (name, description, USB VID:PID, serial number)'
 complete -c lever -f -n "__lever_at '-'" -a 'unit' -d 'Unit identity, live status, test drive and operator actions'
@@ -229,6 +232,21 @@ complete -c lever -n "__lever_at 'plan override'" -s h
 complete -c lever -n "__lever_at 'plan override'" -l step -x
 complete -c lever -n "__lever_at 'plan override'" -l decision -x -a 'progress hold regress'
 complete -c lever -n "__lever_at 'plan override'" -l reason -x
+complete -c lever -n "__lever_at 'run'" -l help
+complete -c lever -n "__lever_at 'run'" -s h
+complete -c lever -n "__lever_at 'run'" -l port -x -a '(lever __ids port 2>/dev/null)'
+complete -c lever -n "__lever_at 'run'" -l pain-before -x
+complete -c lever -n "__lever_at 'run'" -l program -r -F
+complete -c lever -n "__lever_at 'run'" -l support -x
+complete -c lever -n "__lever_at 'run'" -l speed -x
+complete -c lever -n "__lever_at 'run'" -l incline -x
+complete -c lever -n "__lever_at 'run'" -l minutes -x
+complete -c lever -n "__lever_at 'run'" -l dry-run
+complete -c lever -n "__lever_at 'run'" -l allow-uncalibrated -x
+complete -c lever -n "__lever_at 'run'" -l sample-rate -x
+complete -c lever -n "__lever_at 'run'" -l telemetry-period -x
+complete -c lever -n "__lever_at 'run'" -l loop-hz -x
+complete -c lever -f -n "__lever_at 'run'" -a '(lever __ids athlete 2>/dev/null)'
 complete -c lever -f -n "__lever_at 'store'" -a 'check' -d 'Verify every document against its schema and every cross-reference'
 complete -c lever -f -n "__lever_at 'store'" -a 'path' -d 'Print the store directory in use'
 complete -c lever -n "__lever_at 'store'" -l help
