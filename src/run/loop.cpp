@@ -32,6 +32,8 @@ std::pair<double, double> p50_p99(std::vector<double> v) {
 
 namespace {
 
+constexpr double kSetPeriodS = 0.05;  // at most 20 SET commands a second, whatever the loop rate
+
 double secs(Nanos d) { return std::chrono::duration<double>(d).count(); }
 
 // Finds the phase at program time t (the last one once the program is over).
@@ -170,7 +172,6 @@ private:
     const auto& lim = unit_.identity().limits;
     const double total = prog.total_s();
     const auto t0 = clock.now();
-    const double dt = secs(opt_.tick);
     size_t phase = SIZE_MAX;
     double next_tel = 0, next_ev = 0, next_view = 0, last_t = 0;
     bool ending = false;
@@ -209,10 +210,16 @@ private:
         goal.incline_pct = 0;
         if (sent_.speed_kmh == 0 && unit_.status_fresh() && st.speed_kmh <= 0.05) break;
       }
-      auto want = ramp_toward(sent_, goal, lim, dt);
-      if (want.force_n != sent_.force_n || want.speed_kmh != sent_.speed_kmh || want.incline_pct != sent_.incline_pct) {
-        unit_.set_targets(want);
-        sent_ = want;
+      // Targets go out at most every kSetPeriodS (each SET waits for its ACK on the line); the ramp
+      // step covers the time since the last one, so the rate stays within the slew limits.
+      const double since_set = t_ - last_set_t_;
+      if (since_set >= kSetPeriodS) {
+        auto want = ramp_toward(sent_, goal, lim, since_set);
+        if (want.force_n != sent_.force_n || want.speed_kmh != sent_.speed_kmh || want.incline_pct != sent_.incline_pct) {
+          unit_.set_targets(want);
+          sent_ = want;
+          last_set_t_ = t_;
+        }
       }
       if (t_ >= next_tel && hooks_.telemetry) {
         next_tel += opt_.telemetry_period_s;
@@ -256,6 +263,7 @@ private:
   device::Targets sent_{0, 0, 0};
   double t_ = 0;
   double next_pain_poll_ = 0;
+  double last_set_t_ = 0;
   std::vector<double> periods_;
   Nanos last_wake_{0};
 };

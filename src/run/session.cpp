@@ -37,7 +37,7 @@ LoopResult drive_session(Context& ctx, device::Unit& unit, const RunRequest& r, 
   opt.baseline_cadence_spm = athlete.value("cadence_spm", 0.0);
   opt.during_limit = during_limit;
   opt.tick = std::chrono::milliseconds(1000 / std::clamp(r.loop_hz, 10, 100));
-  opt.status_hz = std::clamp(r.loop_hz, 20, 100);
+  opt.status_hz = std::clamp(r.loop_hz / 2, 20, 50);  // status frames stay under half the line's capacity
   opt.telemetry_period_s = r.telemetry_period_s;
   opt.sample_rate_hz = ctx.format() == Format::ndjson ? r.sample_rate_hz : 0;
   auto& store = ctx.store();
