@@ -70,7 +70,8 @@ Program load_program(Context& ctx, const RunRequest& r, const std::optional<json
   throw Error(Exit::invalid_data, fmt::format("the plan of {} has no step {}", r.athlete, step), "run 'lever store check'");
 }
 
-int ask_pain(Context& ctx) {
+// Asks on the terminal: the operator types the runner's answer before the belt moves.
+int ask_pain() {
   std::cerr << "Pain in the knee now, 0-10? " << std::flush;
   std::string line;
   if (!std::getline(std::cin, line)) throw Error(Exit::usage, "no pain score before the session", "pass --pain-before N (0-10)");
@@ -80,7 +81,6 @@ int ask_pain(Context& ctx) {
   } catch (const std::exception&) {
   }
   if (v < 0 || v > 10) throw Error(Exit::usage, fmt::format("'{}' is not a pain score 0-10", line), "type a whole number 0-10");
-  (void)ctx;
   return v;
 }
 
@@ -101,7 +101,7 @@ void run_command(Context& ctx, const RunRequest& r) {
   pf.program = program;
   pf.pain_before = r.pain_before;
   if (!pf.pain_before && !r.dry_run) {
-    if (isatty(0) && r.program_file != "-") pf.pain_before = ask_pain(ctx);
+    if (isatty(0) && r.program_file != "-") pf.pain_before = ask_pain();
     else throw Error(Exit::usage, "no pain score before the session", "pass --pain-before N (0-10)");
   }
   if (r.dry_run) {
