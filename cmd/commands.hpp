@@ -20,6 +20,7 @@ void add_athlete(CLI::App& app, Context& ctx);   ///< lever athlete add|list|sho
 void add_log_pain(CLI::App& app, Context& ctx);  ///< lever log-pain
 void add_plan(CLI::App& app, Context& ctx);      ///< lever plan new|show|list|next|history|templates|...
 void add_store(CLI::App& app, Context& ctx);     ///< lever store check|path
+void add_run(CLI::App& app, Context& ctx);       ///< lever run ATHLETE
 void add_devices(CLI::App& app, Context& ctx);   ///< lever devices
 void add_unit(CLI::App& app, Context& ctx);      ///< lever unit info|watch|drive|hold|lower|reset
 void add_sim(CLI::App& app, Context& ctx);       ///< lever sim --pty PATH | --tcp ADDR

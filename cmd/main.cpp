@@ -18,6 +18,7 @@ const CommandRow kCommands[] = {
     {"athlete", "Add, list, show and edit athletes", lever::cmd::add_athlete},
     {"log-pain", "Log a pain score (0-10) and symptoms, or import a pain log", lever::cmd::add_log_pain},
     {"plan", "Graded-exposure rehab plans: build, show, next session, overrides", lever::cmd::add_plan},
+    {"run", "Drive a rehab session on the unit: pre-flight, live control, records, summary", lever::cmd::add_run},
     {"store", "Check the store's documents and references", lever::cmd::add_store},
     {"devices", "List serial ports (name, description, USB VID:PID, serial number)", lever::cmd::add_devices},
     {"unit", "Unit identity, live status, test drive and operator actions", lever::cmd::add_unit},

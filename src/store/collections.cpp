@@ -16,6 +16,7 @@ const std::vector<Collection>& collections() {
       {"plan", "plans", "plan.schema.json", false, "", {{"athlete_id", "athlete"}, {"unit_id", "unit"}}},
       {"template", "templates", "template.schema.json", false, "", {}},
       {"calibration", "calibrations", "calibration.schema.json", false, "", {{"unit_id", "unit"}}},
+      {"telemetry", "telemetry", "telemetry-sample.schema.json", true, "session_id", {{"session_id", "session"}}},
   };
   return all;
 }

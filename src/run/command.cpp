@@ -1,0 +1,160 @@
+#include "lever/run/command.hpp"
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "lever/calibrate/check.hpp"
+#include "lever/device/records.hpp"
+#include "lever/device/unit.hpp"
+#include "lever/plan/engine.hpp"
+#include "lever/plan/service.hpp"
+#include "lever/run/checkin.hpp"
+#include "lever/run/loop.hpp"
+#include "lever/run/preflight.hpp"
+#include "lever/run/record.hpp"
+#include "lever/run/report.hpp"
+#include "lever/run/session.hpp"
+#include "lever/store/athletes.hpp"
+#include "lever/store/pain.hpp"
+#include "lever/transport/transport.hpp"
+#include "lever/util/ids.hpp"
+#include "lever/util/units.hpp"
+
+namespace lever::run {
+
+using nlohmann::json;
+
+namespace {
+
+Program load_program(Context& ctx, const RunRequest& r, const std::optional<json>& plan) {
+  bool args = !r.support.empty() || !r.speed.empty() || r.minutes;
+  if (!r.program_file.empty() && args)
+    throw Error(Exit::usage, "--program and --support/--speed/--minutes cannot be combined", "give the session one way");
+  if (!r.program_file.empty()) {
+    std::string text;
+    if (r.program_file == "-") {
+      std::stringstream ss;
+      ss << std::cin.rdbuf();
+      text = ss.str();
+    } else {
+      std::ifstream f(r.program_file);
+      if (!f) throw Error(Exit::not_found, fmt::format("cannot read program file '{}'", r.program_file), "check the path");
+      std::stringstream ss;
+      ss << f.rdbuf();
+      text = ss.str();
+    }
+    json doc;
+    try {
+      doc = json::parse(text);
+    } catch (const json::parse_error& e) {
+      throw Error(Exit::invalid_data, fmt::format("{} is not JSON: {}", r.program_file == "-" ? "stdin" : r.program_file, e.what()),
+                  "see lever-run(1), PROGRAMS");
+    }
+    return program_from_json(doc, r.program_file == "-" ? "stdin" : r.program_file);
+  }
+  if (args) {
+    if (r.support.empty() || r.speed.empty() || !r.minutes)
+      throw Error(Exit::usage, "a session on the command line needs --support, --speed and --minutes",
+                  "e.g. --support 20 --speed 8 --minutes 20 (--incline defaults to 0)");
+    double incline = r.incline.empty() ? 0 : parse_percent(r.incline, "--incline");
+    return program_from_args(parse_percent(r.support, "--support"), parse_speed_kmh(r.speed, "--speed"), incline, *r.minutes);
+  }
+  if (!plan) plan::require_plan(ctx.store(), r.athlete);  // throws not_found with its hint
+  int step = plan->value("current_step", 1);
+  for (const auto& s : (*plan)["steps"])
+    if (s.value("step", 0) == step) return program_from_step(s);
+  throw Error(Exit::invalid_data, fmt::format("the plan of {} has no step {}", r.athlete, step), "run 'lever store check'");
+}
+
+// Asks on the terminal: the operator types the runner's answer before the belt moves.
+int ask_pain() {
+  std::cerr << "Pain in the knee now, 0-10? " << std::flush;
+  std::string line;
+  if (!std::getline(std::cin, line)) throw Error(Exit::usage, "no pain score before the session", "pass --pain-before N (0-10)");
+  int v = -1;
+  try {
+    v = std::stoi(line);
+  } catch (const std::exception&) {
+  }
+  if (v < 0 || v > 10) throw Error(Exit::usage, fmt::format("'{}' is not a pain score 0-10", line), "type a whole number 0-10");
+  return v;
+}
+
+}  // namespace
+
+void run_command(Context& ctx, const RunRequest& r) {
+  require_id("athlete", r.athlete);
+  auto& store = ctx.store();
+  json athlete = require_athlete(store, r.athlete);
+  std::optional<json> plan;
+  if (store.has(collection("plan"), r.athlete)) plan = store.load(collection("plan"), r.athlete);
+  Program program = load_program(ctx, r, plan);
+  PreflightInput pf;
+  pf.athlete = athlete;
+  pf.plan = plan;
+  pf.profile = plan ? plan->value("profile", "seed") : "seed";
+  pf.during_limit = plan::profile(pf.profile).during_limit;
+  pf.program = program;
+  pf.pain_before = r.pain_before;
+  if (!pf.pain_before && !r.dry_run) {
+    if (isatty(0) && r.program_file != "-") pf.pain_before = ask_pain();
+    else throw Error(Exit::usage, "no pain score before the session", "pass --pain-before N (0-10)");
+  }
+  if (r.dry_run) {
+    auto checks = preflight(pf);
+    print_dry_run(ctx, program, checks, athlete.value("mass_kg", 0.0));
+    require_passed(checks);
+    return;
+  }
+  {
+    auto lock = store.lock();
+    for (const auto& id : recover_sessions(store, now()))
+      ctx.warn(fmt::format("session {} was left running by a lever that is gone: marked incomplete", id));
+  }
+  auto unit = device::open_unit(transport::resolve_port(r.port, store), store);
+  pf.unit = unit->identity();
+  pf.incompatibility = unit->compatible() ? "" : unit->incompatibility();
+  std::string unit_id = device::unit_id(unit->identity().serial);
+  if (unit->compatible()) {
+    auto verdict = calib::check_calibration(store, unit_id, unit->read_calibration(), now());
+    pf.calibration_ok = verdict.ok;
+    pf.calibration_problem = verdict.problem;
+    pf.calibration_hint = verdict.hint;
+    pf.calibration_override = r.allow_uncalibrated;
+  }
+  require_passed(preflight(pf));
+  if (unit->wait_for([](const device::Status&) { return true; }, std::chrono::seconds(1)) &&
+      unit->status().state != device::State::idle)
+    throw Error(Exit::safety,
+                fmt::format("unit {} is in {} ({}): a session starts only from IDLE", unit_id,
+                            device::state_name(unit->status().state),
+                            unit->status().faults ? device::describe_faults(unit->status().faults) : "no fault"),
+                "an operator checks the runner, then 'lever unit reset' (latched fault) and 'lever unit lower'");
+  const std::string sid = new_record_id("s");
+  const TimePoint started = now();
+  json session = {{"schema_version", 1}, {"id", sid}, {"athlete_id", r.athlete}, {"started_at", format_iso(started)},
+                  {"status", "running"}, {"pid", static_cast<long>(getpid())}, {"host", host_name()},
+                  {"unit_id", unit_id}, {"port", unit->port()}, {"clock", unit->clock().is_virtual() ? "virtual" : "real"},
+                  {"plan_step", program.plan_step ? json(*program.plan_step) : json(nullptr)},
+                  {"profile", pf.profile}, {"pain_limit_during", pf.during_limit}, {"pain_before", *pf.pain_before},
+                  {"mass_kg", athlete.value("mass_kg", 0.0)}, {"program", program_json(program)}};
+  if (auto sp = session_support_pct(program)) session["support_pct"] = *sp;
+  {
+    auto lock = store.lock();
+    store.save(collection("session"), sid, session);
+    store.append(collection("pain"), r.athlete, make_pain_entry(ctx, r.athlete, *pf.pain_before, "before", sid));
+    if (pf.calibration_ok && !*pf.calibration_ok)
+      ctx.audit("calibration.override", unit_id, {{"reason", r.allow_uncalibrated}, {"problem", pf.calibration_problem}, {"session", sid}});
+    ctx.audit("session.start", sid, {{"athlete", r.athlete}, {"unit", unit_id}});
+  }
+  ctx.note(fmt::format("session {}: {} on unit {} ({:.0f} min); Ctrl-C holds the unit{}", sid, program.name, unit_id,
+                       program.total_s() / 60, isatty(0) ? "; type 0-9 (x = 10) to report pain" : ""));
+  LoopResult res = drive_session(ctx, *unit, r, program, athlete, pf.during_limit, sid, started);
+  finish_session(ctx, session, res, plan.has_value() && program.plan_step.has_value());
+}
+
+}  // namespace lever::run

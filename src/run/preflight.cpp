@@ -1,0 +1,173 @@
+#include "lever/run/preflight.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "lever/plan/knee_load.hpp"
+#include "lever/store/athletes.hpp"
+
+namespace lever::run {
+
+using nlohmann::json;
+
+double phase_force_n(const Phase& p, double mass_kg) { return plan::support_force_n(mass_kg, p.support_pct); }
+
+namespace {
+
+void athlete_checks(const PreflightInput& in, std::vector<Check>& out) {
+  Check flags("flags");
+  auto blocking = blocking_flags(in.athlete);
+  if (!blocking.empty()) {
+    std::string names;
+    for (const auto& f : blocking) names += (names.empty() ? "" : ", ") + f;
+    flags.status = "fail";
+    flags.detail = fmt::format("athlete {} has a blocking clinician flag: {}", in.athlete.value("id", ""), names);
+    flags.hint = "a clinician must review and clear the flag ('lever athlete edit ID --clear-flag FLAG') before any run";
+  } else {
+    flags.detail = "no blocking clinician flag";
+  }
+  out.push_back(flags);
+  Check plan("plan");
+  if (!in.plan) {
+    plan.status = in.program.plan_step ? "fail" : "skipped";
+    plan.detail = "no plan for this athlete";
+    plan.code = Exit::not_found;
+    plan.hint = "create one with 'lever plan new ATHLETE', or give the session with --program or --support/--speed/--minutes";
+  } else if (in.plan->value("status", "active") == "suspended") {
+    plan.status = "fail";
+    const auto& s = (*in.plan)["suspension"];
+    plan.detail = fmt::format("the plan of {} is suspended{}", in.athlete.value("id", ""),
+                              s.is_object() ? fmt::format(" since {} by {}: {}", s.value("at", "").substr(0, 10),
+                                                          s.value("by", ""), s.value("reason", ""))
+                                            : std::string());
+    plan.hint = "a clinician resumes it with 'lever plan resume ATHLETE --reason TEXT'";
+  } else {
+    plan.detail = fmt::format("plan active at step {} (profile {})", in.plan->value("current_step", 1), in.profile);
+  }
+  out.push_back(plan);
+}
+
+void pain_check(const PreflightInput& in, std::vector<Check>& out) {
+  Check c("pain-before");
+  if (!in.pain_before) {
+    c.status = "skipped";
+    c.detail = "no pain score before the session";
+    c.code = Exit::usage;
+    c.hint = "pass --pain-before N (0-10)";
+  } else if (*in.pain_before > in.during_limit) {
+    c.status = "fail";
+    c.detail = fmt::format("pain before the session is {}/10, above the {} profile's limit of {}/10", *in.pain_before,
+                           in.profile, in.during_limit);
+    c.hint = "do not run today; log the pain and see the clinician if it persists";
+  } else {
+    c.detail = fmt::format("pain before {}/10, within the {} limit of {}/10", *in.pain_before, in.profile, in.during_limit);
+  }
+  out.push_back(c);
+}
+
+void unit_checks(const PreflightInput& in, std::vector<Check>& out) {
+  Check id("unit");
+  Check cal("calibration");
+  if (!in.unit) {
+    id.status = cal.status = "skipped";
+    id.detail = cal.detail = "no unit contacted (dry run)";
+  } else if (!in.incompatibility.empty()) {
+    id.status = "fail";
+    id.detail = fmt::format("unit {} is not compatible: {}", in.unit->serial, in.incompatibility);
+    id.hint = "update lever or the unit's firmware";
+    cal.status = "skipped";
+  } else {
+    id.detail = fmt::format("unit {} ({} firmware {})", in.unit->serial, in.unit->model, in.unit->firmware);
+    if (!in.calibration_ok) {
+      cal.status = "skipped";
+      cal.detail = "calibration not checked";
+    } else if (*in.calibration_ok) {
+      cal.detail = "calibration passed and not overdue";
+    } else if (!in.calibration_override.empty()) {
+      cal.status = "overridden";
+      cal.detail = fmt::format("{} (overridden: {})", in.calibration_problem, in.calibration_override);
+    } else {
+      cal.status = "fail";
+      cal.detail = in.calibration_problem;
+      cal.hint = in.calibration_hint + "; or, on a clinician's responsibility, --allow-uncalibrated REASON";
+    }
+  }
+  out.push_back(id);
+  out.push_back(cal);
+}
+
+void setpoint_checks(const PreflightInput& in, std::vector<Check>& out) {
+  const double mass = in.athlete.value("mass_kg", 0.0);
+  Check c("setpoints");
+  double max_force = 0;
+  for (const auto& p : in.program.phases) max_force = std::max(max_force, phase_force_n(p, mass));
+  c.detail = fmt::format("{} phases, {:.0f} min, support up to {:.1f} N for {:g} kg", in.program.phases.size(),
+                         in.program.total_s() / 60, max_force, mass);
+  if (in.program.phases.empty()) {
+    c.status = "fail";
+    c.detail = "the program has no phases";
+    c.code = Exit::usage;
+  }
+  std::vector<std::string> bad;
+  for (const auto& p : in.program.phases) {
+    if (p.incline_pct < 0) bad.push_back(fmt::format("{}: incline {:g} % is a decline (never: domain.md)", p.name, p.incline_pct));
+    if (!in.unit) continue;
+    const auto& l = in.unit->limits;
+    double f = phase_force_n(p, mass);
+    if (f > l.max_force_n + 1e-9)
+      bad.push_back(fmt::format("{}: {:g} % support of {:g} kg needs {:.1f} N, the unit gives at most {:.1f} N", p.name,
+                                p.support_pct, mass, f, l.max_force_n));
+    else if (f > 0 && f < l.min_force_n - 1e-9)
+      bad.push_back(fmt::format("{}: {:g} % support of {:g} kg is {:.1f} N, below the unit's steady minimum of {:.1f} N",
+                                p.name, p.support_pct, mass, f, l.min_force_n));
+    if (p.speed_kmh > l.max_speed_kmh + 1e-9)
+      bad.push_back(fmt::format("{}: {:g} km/h is above the unit's {:g} km/h", p.name, p.speed_kmh, l.max_speed_kmh));
+    if (p.incline_pct > l.max_incline_pct + 1e-9 || p.incline_pct < l.min_incline_pct - 1e-9)
+      bad.push_back(fmt::format("{}: incline {:g} % is outside the unit's {:g}-{:g} %", p.name, p.incline_pct,
+                                l.min_incline_pct, l.max_incline_pct));
+  }
+  if (!bad.empty()) {
+    c.status = "fail";
+    c.detail = bad.front() + (bad.size() > 1 ? fmt::format(" (and {} more)", bad.size() - 1) : "");
+    c.hint = "lower the support or speed (never clamped silently), or use a unit with more capacity";
+  }
+  out.push_back(c);
+}
+
+}  // namespace
+
+std::vector<Check> preflight(const PreflightInput& in) {
+  std::vector<Check> out;
+  Check athlete("athlete");
+  athlete.detail = fmt::format("athlete {} ({:g} kg)", in.athlete.value("id", ""), in.athlete.value("mass_kg", 0.0));
+  out.push_back(athlete);
+  athlete_checks(in, out);
+  pain_check(in, out);
+  unit_checks(in, out);
+  setpoint_checks(in, out);
+  return out;
+}
+
+void require_passed(const std::vector<Check>& checks) {
+  for (const auto& c : checks)
+    if (c.status == "fail") throw Error(c.code, "pre-flight check '" + c.name + "' failed: " + c.detail, c.hint);
+}
+
+device::Targets ramp_toward(const device::Targets& cur, const device::Targets& goal, const device::Limits& lim, double dt_s) {
+  auto step = [](double from, double to, double max_delta) {
+    if (to > from) return std::min(to, from + max_delta);
+    return std::max(to, from - max_delta);
+  };
+  return {step(cur.force_n, goal.force_n, kRampMargin * lim.max_slew_n_s * dt_s),
+          step(cur.speed_kmh, goal.speed_kmh, kRampMargin * lim.max_accel_kmh_s * dt_s), goal.incline_pct};
+}
+
+double ramp_seconds(const device::Targets& from, const device::Targets& to, const device::Limits& lim) {
+  double f = lim.max_slew_n_s > 0 ? std::fabs(to.force_n - from.force_n) / (kRampMargin * lim.max_slew_n_s) : 0;
+  double s = lim.max_accel_kmh_s > 0 ? std::fabs(to.speed_kmh - from.speed_kmh) / (kRampMargin * lim.max_accel_kmh_s) : 0;
+  return std::max(f, s);
+}
+
+}  // namespace lever::run

@@ -1,0 +1,116 @@
+#include "lever/run/program.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "lever/store/schemas.hpp"
+#include "lever/util/error.hpp"
+
+namespace lever::run {
+
+using nlohmann::json;
+
+double Program::total_s() const {
+  double t = 0;
+  for (const auto& p : phases) t += p.duration_s;
+  return t;
+}
+
+double Program::distance_km() const {
+  double d = 0;
+  for (const auto& p : phases) d += p.speed_kmh * p.duration_s / 3600.0;
+  return d;
+}
+
+Program program_from_step(const json& step) {
+  Program p;
+  p.source = "plan";
+  p.plan_step = step.at("step").get<int>();
+  const double support = step.at("support_pct").get<double>();
+  const double incline = step.value("incline_pct", 0.0);
+  const double walk_speed = step.at("walk_speed_kmh").get<double>();
+  const double run_speed = step.at("speed_kmh").get<double>();
+  std::optional<double> cadence;
+  if (step.contains("cadence_target_spm") && step["cadence_target_spm"].is_number()) cadence = step["cadence_target_spm"].get<double>();
+  const double total = step.at("duration_min").get<double>() * 60.0;
+  const double run_s = step.at("run_min").get<double>() * 60.0;
+  const double walk_s = step.at("walk_min").get<double>() * 60.0;
+  p.name = fmt::format("plan step {}: {:g} % support, run {:g} min / walk {:g} min for {:g} min", *p.plan_step, support,
+                       run_s / 60, walk_s / 60, total / 60);
+  // Warm-up and cool-down walk on level ground: the knee meets load gradually (lever's choice).
+  p.phases.push_back({"warm-up", "warm-up", kWarmupS, support, walk_speed, 0, std::nullopt});
+  const double cycle = run_s + walk_s;
+  const int cycles = walk_s <= 0 ? 1 : static_cast<int>(std::ceil(total / cycle - 1e-9));
+  double left = total;
+  for (int i = 1; i <= cycles && left > 1e-9; ++i) {
+    double r = walk_s <= 0 ? left : std::min(run_s, left);
+    p.phases.push_back({fmt::format("run {}/{}", i, cycles), "run", r, support, run_speed, incline, cadence});
+    left -= r;
+    if (walk_s > 0 && left > 1e-9) {
+      double w = std::min(walk_s, left);
+      p.phases.push_back({fmt::format("walk {}/{}", i, cycles), "walk", w, support, walk_speed, incline, std::nullopt});
+      left -= w;
+    }
+  }
+  p.phases.push_back({"cool-down", "cool-down", kWarmupS, support, walk_speed, 0, std::nullopt});
+  return p;
+}
+
+Program program_from_args(double support_pct, double speed_kmh, double incline_pct, double minutes) {
+  Program p;
+  p.source = "command line";
+  p.name = fmt::format("{:g} % support at {:g} km/h, {:g} % incline for {:g} min", support_pct, speed_kmh, incline_pct, minutes);
+  p.phases.push_back({"run", "run", minutes * 60.0, support_pct, speed_kmh, incline_pct, std::nullopt});
+  return p;
+}
+
+std::vector<SchemaIssue> program_problems(const json& doc) {
+  auto issues = schemas::validator("program.schema.json").validate(doc);
+  if (!issues.empty() || !doc.contains("phases")) return issues;
+  double total = 0;
+  for (const auto& ph : doc["phases"]) total += ph["duration_s"].get<double>();
+  if (total > 4 * 3600) issues.push_back({"/phases", fmt::format("the phases last {:g} min; a session lasts at most 240 min", total / 60)});
+  return issues;
+}
+
+Program program_from_json(const json& doc, const std::string& what) {
+  auto issues = program_problems(doc);
+  if (!issues.empty()) {
+    std::string all;
+    for (const auto& i : issues) all += fmt::format("{}{}: {}", all.empty() ? "" : "; ", i.pointer.empty() ? "/" : i.pointer, i.message);
+    throw Error(Exit::invalid_data, fmt::format("{} is not a valid session program: {}", what, all),
+                "see schemas/program.schema.json and lever-run(1), PROGRAMS");
+  }
+  Program p;
+  p.source = what;
+  p.name = doc.value("name", what);
+  int n = 0;
+  for (const auto& ph : doc["phases"]) {
+    ++n;
+    Phase x;
+    x.kind = ph.value("kind", "run");
+    x.name = ph.value("name", fmt::format("{} {}", x.kind, n));
+    x.duration_s = ph["duration_s"].get<double>();
+    x.support_pct = ph["support_pct"].get<double>();
+    x.speed_kmh = ph["speed_kmh"].get<double>();
+    x.incline_pct = ph.value("incline_pct", 0.0);
+    if (ph.contains("cadence_target_spm") && ph["cadence_target_spm"].is_number())
+      x.cadence_target_spm = ph["cadence_target_spm"].get<double>();
+    p.phases.push_back(x);
+  }
+  return p;
+}
+
+json program_json(const Program& p) {
+  json phases = json::array();
+  for (const auto& ph : p.phases)
+    phases.push_back({{"name", ph.name}, {"kind", ph.kind}, {"duration_s", ph.duration_s}, {"support_pct", ph.support_pct},
+                      {"speed_kmh", ph.speed_kmh}, {"incline_pct", ph.incline_pct},
+                      {"cadence_target_spm", ph.cadence_target_spm ? json(*ph.cadence_target_spm) : json(nullptr)}});
+  return {{"source", p.source}, {"name", p.name}, {"plan_step", p.plan_step ? json(*p.plan_step) : json(nullptr)},
+          {"duration_s", p.total_s()}, {"distance_km", p.distance_km()}, {"phases", phases}};
+}
+
+}  // namespace lever::run

@@ -1,0 +1,133 @@
+#include "lever/run/session.hpp"
+
+#include <algorithm>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "lever/plan/service.hpp"
+#include "lever/run/checkin.hpp"
+#include "lever/run/record.hpp"
+#include "lever/run/report.hpp"
+#include "lever/store/pain.hpp"
+
+namespace lever::run {
+
+using nlohmann::json;
+
+json make_pain_entry(Context& ctx, const std::string& athlete, int score, const std::string& when, const std::string& sid) {
+  PainInput in;
+  in.athlete = athlete;
+  in.score = std::to_string(score);
+  in.when = when;
+  in.session = sid;
+  PainRefs refs(ctx.store());
+  std::vector<FieldError> errs;
+  auto e = build_pain_entry(in, refs, ctx.user(), "run", now(), errs);
+  if (!e)
+    throw Error(Exit::invalid_data, fmt::format("cannot log pain {}: {}", score, errs.empty() ? "invalid entry" : errs.front().message));
+  return *e;
+}
+
+LoopResult drive_session(Context& ctx, device::Unit& unit, const RunRequest& r, const Program& program, const json& athlete,
+                         int during_limit, const std::string& sid, TimePoint started) {
+  LoopOptions opt;
+  opt.program = program;
+  opt.mass_kg = athlete.value("mass_kg", 0.0);
+  opt.baseline_cadence_spm = athlete.value("cadence_spm", 0.0);
+  opt.during_limit = during_limit;
+  opt.tick = std::chrono::milliseconds(1000 / std::clamp(r.loop_hz, 10, 100));
+  opt.status_hz = std::clamp(r.loop_hz / 2, 20, 50);  // status frames stay under half the line's capacity
+  opt.telemetry_period_s = r.telemetry_period_s;
+  opt.sample_rate_hz = ctx.format() == Format::ndjson ? r.sample_rate_hz : 0;
+  auto& store = ctx.store();
+  Recorder rec(store, sid, 0.5);  // at most half a second of telemetry is ever unsaved
+  PainWatcher watcher(store, athlete.value("id", ""), sid, started);
+  PainKeys keys(r.program_file == "-" ? -1 : 0);
+  const bool ndjson = ctx.format() == Format::ndjson;
+  const bool live = ctx.stderr_tty() && !ctx.g.quiet;
+  LoopHooks hooks;
+  hooks.pain_input = [&] { return keys.poll(); };
+  hooks.pain_log = [&] { return watcher.poll(); };
+  hooks.pain_logged = [&](int score) {
+    try {
+      json e = make_pain_entry(ctx, athlete.value("id", ""), score, "during", sid);
+      watcher.seen(e.value("id", ""));
+      rec.pain(e);
+    } catch (const Error& e) {
+      ctx.warn(e.what());
+    }
+  };
+  hooks.telemetry = [&](const json& s) {
+    rec.sample(s, started + std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                                std::chrono::duration<double>(s.value("t_s", 0.0))));
+  };
+  hooks.event = [&](json e) {
+    if (!ndjson) return;
+    e["session_id"] = sid;
+    std::cout << e.dump() << '\n' << std::flush;
+  };
+  if (live) hooks.display = [](const LiveView& v) { std::cerr << '\r' << live_line(v) << "\x1b[K" << std::flush; };
+  LoopResult res = run_loop(unit, opt, hooks);
+  if (live) std::cerr << '\n';
+  if (auto err = rec.finish(); !err.empty())
+    ctx.warn(fmt::format("some telemetry of session {} could not be saved: {}", sid, err));
+  return res;
+}
+
+void finish_session(Context& ctx, json session, const LoopResult& res, bool plan_session) {
+  const std::string sid = session["id"];
+  const std::string athlete = session["athlete_id"];
+  session["status"] = res.status;
+  session["stop_reason"] = res.stop_reason.empty() ? json(nullptr) : json(res.stop_reason);
+  session["ended_at"] = format_iso(now());
+  for (auto it = res.summary.begin(); it != res.summary.end(); ++it)
+    if (it.key() != "support_pct" || !session.contains("support_pct")) session[it.key()] = it.value();
+  session["final_state"] = device::state_name(res.last.state);
+  session["final_support_target_n"] = res.last.target_n;
+  session["final_support_measured_n"] = res.last.meas_n;
+  session["final_speed_kmh"] = res.last.speed_kmh;
+  session["faults"] = res.faults;
+  session["message"] = res.message;
+  session["exit_code"] = to_int(res.code);
+  if (!res.timing.empty()) session["loop_timing"] = res.timing;
+  session.erase("pid");
+  auto& store = ctx.store();
+  std::string decision;
+  {
+    auto lock = store.lock();
+    store.save(collection("session"), sid, session);
+    ctx.audit("session.end", sid, {{"status", res.status}, {"stop_reason", session["stop_reason"]}});
+    if (plan_session) {
+      try {
+        auto up = plan::update_plan(store, athlete, ctx.user(), now());
+        if (!up.added.empty()) decision = up.added.back().value("reason", "");
+        else if (up.evaluation.pending) decision = up.evaluation.pending->reason;
+      } catch (const Error& e) {
+        ctx.warn(std::string("the session is saved, but the plan could not be updated: ") + e.what());
+      }
+    }
+  }
+  json row = summary_row(session);
+  if (ctx.format() == Format::ndjson) {
+    json e = row;
+    e["event"] = "end";
+    std::cout << e.dump() << '\n' << std::flush;
+  } else if (ctx.format() == Format::json) {
+    ctx.out().json_value(row);
+  } else {
+    ctx.out().record(summary_columns(), row);
+  }
+  if (!decision.empty()) ctx.note("plan: " + decision);
+  ctx.note(fmt::format("remember: log the knee pain tomorrow morning ('lever log-pain {} N --when next-day --session {}'); "
+                       "the plan engine needs it to progress",
+                       athlete, sid));
+  if (res.code != Exit::ok)
+    throw Error(res.code, res.message,
+                res.stop_reason == "link-lost"
+                    ? "check the cable and the unit; release the runner with 'lever unit lower' once it answers"
+                    : "check the runner; release the support with 'lever unit lower' (after 'lever unit reset' for a latched fault)");
+  ctx.note(res.message);
+}
+
+}  // namespace lever::run
