@@ -22,6 +22,7 @@ void add_plan(CLI::App& app, Context& ctx);      ///< lever plan new|show|list|n
 void add_store(CLI::App& app, Context& ctx);     ///< lever store check|path
 void add_devices(CLI::App& app, Context& ctx);   ///< lever devices
 void add_unit(CLI::App& app, Context& ctx);      ///< lever unit info|watch|drive|hold|lower|reset
+void add_calibrate(CLI::App& app, Context& ctx); ///< lever calibrate [verify|show|history]
 void add_sim(CLI::App& app, Context& ctx);       ///< lever sim --pty PATH | --tcp ADDR
 void add_completions(CLI::App& app, Context& ctx);  ///< lever completions SHELL (hidden)
 void add_ids(CLI::App& app, Context& ctx);          ///< lever __ids KIND (hidden, for completions)

@@ -21,6 +21,7 @@ const CommandRow kCommands[] = {
     {"store", "Check the store's documents and references", lever::cmd::add_store},
     {"devices", "List serial ports (name, description, USB VID:PID, serial number)", lever::cmd::add_devices},
     {"unit", "Unit identity, live status, test drive and operator actions", lever::cmd::add_unit},
+    {"calibrate", "Technician's calibration of a unit: zero, span, actuator sweep, verification, record", lever::cmd::add_calibrate},
     {"sim", "Run the simulated unit on a pseudo-terminal or TCP port", lever::cmd::add_sim},
     {"completions", "Print a shell completion script", lever::cmd::add_completions},
     {"__ids", "Print record IDs for shell completion", lever::cmd::add_ids},
