@@ -24,11 +24,11 @@ end
 function __lever_at --argument-names want --description 'True when the command path is want'
     test (__lever_path) = "$want"
 end
-set -g __lever_valued --at --baseline-pain --baud --cadence --clear-flag --consecutive --count --decision --faults --flag --flag-note --format --gain-error --import --import-format --incline --lower-rate --mass --name --note --nvram --offset-error --port --profile --pty --rate --reason --recent --seconds --seed --serial --session --severity --side --speed --step --store --support --swelling --tcp --template --time-scale --unit --units --user --when
+set -g __lever_valued --at --baseline-pain --baud --cadence --clear-flag --consecutive --count --decision --due-days --faults --flag --flag-note --format --frame-height --gain-error --import --import-format --incline --lower-rate --mass --name --note --nvram --offset-error --port --profile --pty --rate --reason --recent --reference --seconds --seed --serial --session --severity --side --speed --step --store --support --sweep-points --swelling --tcp --template --time-scale --tolerance --unit --units --user --when
 function __lever_subs --argument-names key
     switch $key
         case '-'
-            printf '%s\n' athlete log-pain plan store devices unit sim
+            printf '%s\n' athlete log-pain plan store devices unit calibrate sim
         case 'athlete'
             printf '%s\n' add list show edit
         case 'athlete add'
@@ -95,6 +95,14 @@ function __lever_subs --argument-names key
             printf '%s\n' 
         case 'unit reset'
             printf '%s\n' 
+        case 'calibrate'
+            printf '%s\n' verify show history
+        case 'calibrate verify'
+            printf '%s\n' 
+        case 'calibrate show'
+            printf '%s\n' 
+        case 'calibrate history'
+            printf '%s\n' 
         case 'sim'
             printf '%s\n' 
     end
@@ -106,6 +114,7 @@ complete -c lever -f -n "__lever_at '-'" -a 'plan' -d 'Graded-exposure rehab pla
 complete -c lever -f -n "__lever_at '-'" -a 'store' -d 'Check the store\'s documents and references'
 complete -c lever -f -n "__lever_at '-'" -a 'devices' -d 'List serial ports (name, description, USB VID:PID, serial number)'
 complete -c lever -f -n "__lever_at '-'" -a 'unit' -d 'Unit identity, live status, test drive and operator actions'
+complete -c lever -f -n "__lever_at '-'" -a 'calibrate' -d 'Technician\'s calibration of a unit: zero, span, actuator sweep, verification, record'
 complete -c lever -f -n "__lever_at '-'" -a 'sim' -d 'Run the simulated unit on a pseudo-terminal or TCP port'
 complete -c lever -l help
 complete -c lever -s h
@@ -275,6 +284,30 @@ complete -c lever -n "__lever_at 'unit lower'" -l rate -x
 complete -c lever -n "__lever_at 'unit reset'" -l help
 complete -c lever -n "__lever_at 'unit reset'" -s h
 complete -c lever -n "__lever_at 'unit reset'" -l port -x -a '(lever __ids port 2>/dev/null)'
+complete -c lever -f -n "__lever_at 'calibrate'" -a 'verify' -d 'The verification step alone, recorded as a check; nothing written to the unit'
+complete -c lever -f -n "__lever_at 'calibrate'" -a 'show' -d 'The newest calibration record of a unit, with its verification points'
+complete -c lever -f -n "__lever_at 'calibrate'" -a 'history' -d 'Every calibration, check and failed or aborted attempt of a unit'
+complete -c lever -n "__lever_at 'calibrate'" -l help
+complete -c lever -n "__lever_at 'calibrate'" -s h
+complete -c lever -n "__lever_at 'calibrate'" -l port -x -a '(lever __ids port 2>/dev/null)'
+complete -c lever -n "__lever_at 'calibrate'" -l reference -x
+complete -c lever -n "__lever_at 'calibrate'" -l tolerance -x
+complete -c lever -n "__lever_at 'calibrate'" -l yes
+complete -c lever -n "__lever_at 'calibrate'" -l frame-height -x
+complete -c lever -n "__lever_at 'calibrate'" -l due-days -x
+complete -c lever -n "__lever_at 'calibrate'" -l sweep-points -x
+complete -c lever -n "__lever_at 'calibrate verify'" -l help
+complete -c lever -n "__lever_at 'calibrate verify'" -s h
+complete -c lever -n "__lever_at 'calibrate verify'" -l port -x -a '(lever __ids port 2>/dev/null)'
+complete -c lever -n "__lever_at 'calibrate verify'" -l reference -x
+complete -c lever -n "__lever_at 'calibrate verify'" -l tolerance -x
+complete -c lever -n "__lever_at 'calibrate verify'" -l yes
+complete -c lever -n "__lever_at 'calibrate show'" -l help
+complete -c lever -n "__lever_at 'calibrate show'" -s h
+complete -c lever -f -n "__lever_at 'calibrate show'" -a '(lever __ids unit 2>/dev/null)'
+complete -c lever -n "__lever_at 'calibrate history'" -l help
+complete -c lever -n "__lever_at 'calibrate history'" -s h
+complete -c lever -f -n "__lever_at 'calibrate history'" -a '(lever __ids unit 2>/dev/null)'
 complete -c lever -n "__lever_at 'sim'" -l help
 complete -c lever -n "__lever_at 'sim'" -s h
 complete -c lever -n "__lever_at 'sim'" -l pty -x

@@ -43,6 +43,19 @@ json base_record(device::Unit& unit, const std::string& kind, const Options& opt
           {"verification", nullptr}};
 }
 
+// The unit document (units/<id>.json) the record refers to, with the calibration now in force.
+void save_unit(device::Unit& unit, Store& store, const json& rec) {
+  std::optional<device::Calibration> cal;
+  if (rec["calibration"].is_object()) {
+    const auto& c = rec["calibration"];
+    cal = device::Calibration{c["zero_counts"], c["gain_n_per_count"], c["act_gain"], c["act_offset_n"],
+                              c.value("frame_height_cm", 0.0), c["calibrated_at"]};
+  }
+  std::optional<device::Status> st;
+  if (unit.has_status()) st = unit.status();
+  device::save_unit_document(store, device::unit_document(unit.identity(), cal, st, unit.compatible(), unit.port()));
+}
+
 void save_record(Store& store, const json& rec, const std::string& action) {
   auto lock = store.lock();  // held only for the write, never during the measurement
   store.save(collection("calibration"), rec["id"].get<std::string>(), rec);
@@ -66,20 +79,24 @@ json attempt(device::Unit& unit, Store& store, const Options& opt, const std::st
   } catch (const detail::Aborted& e) {
     p.make_safe();
     finish("aborted", e.what());
+    save_unit(unit, store, rec);
     save_record(store, rec, kind == "check" ? "calibration.check" : "calibration.attempt");
     throw;
   } catch (const Error& e) {
     p.make_safe();
     finish(e.code() == Exit::unit_unavailable ? "aborted" : "fail", e.what());
+    save_unit(unit, store, rec);
     save_record(store, rec, kind == "check" ? "calibration.check" : "calibration.attempt");
     throw;
   } catch (const std::exception& e) {
     p.make_safe();
     finish("aborted", std::string("internal error: ") + e.what());
+    save_unit(unit, store, rec);
     save_record(store, rec, kind == "check" ? "calibration.check" : "calibration.attempt");
     throw;
   }
   finish("pass", "");
+  save_unit(unit, store, rec);
   save_record(store, rec, kind == "check" ? "calibration.check" : "calibration.write");
   return rec;
 }
