@@ -221,6 +221,7 @@ device::Calibration Procedure::measure() {
   m.cal.act_gain = round_to(m.cal.act_gain, 1e-4);
   m.cal.act_offset_n = round_to(m.cal.act_offset_n, 0.01);
   m.cal.frame_height_cm = round_to(m.cal.frame_height_cm, 0.1);
+  rec_["frame_height_cm"] = m.cal.frame_height_cm;  // the setting in force, given or kept
   return m.cal;
 }
 
