@@ -23,6 +23,7 @@ void add_store(CLI::App& app, Context& ctx);     ///< lever store check|path
 void add_run(CLI::App& app, Context& ctx);       ///< lever run ATHLETE
 void add_devices(CLI::App& app, Context& ctx);   ///< lever devices
 void add_unit(CLI::App& app, Context& ctx);      ///< lever unit info|watch|drive|hold|lower|reset
+void add_calibrate(CLI::App& app, Context& ctx); ///< lever calibrate [verify|show|history]
 void add_sim(CLI::App& app, Context& ctx);       ///< lever sim --pty PATH | --tcp ADDR
 void add_report(CLI::App& app, Context& ctx);    ///< lever report athlete|pain
 void add_demo(CLI::App& app, Context& ctx);      ///< lever demo

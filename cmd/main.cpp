@@ -22,6 +22,7 @@ const CommandRow kCommands[] = {
     {"store", "Check the store's documents and references", lever::cmd::add_store},
     {"devices", "List serial ports (name, description, USB VID:PID, serial number)", lever::cmd::add_devices},
     {"unit", "Unit identity, live status, test drive and operator actions", lever::cmd::add_unit},
+    {"calibrate", "Technician's calibration of a unit: zero, span, actuator sweep, verification, record", lever::cmd::add_calibrate},
     {"sim", "Run the simulated unit on a pseudo-terminal or TCP port", lever::cmd::add_sim},
     {"report", "Reports for clinicians and pipelines (tables, json, ndjson, csv, HTML)", lever::cmd::add_report},
     {"demo", "The whole job on a simulated unit in a fresh store", lever::cmd::add_demo},

@@ -24,11 +24,11 @@ end
 function __lever_at --argument-names want --description 'True when the command path is want'
     test (__lever_path) = "$want"
 end
-set -g __lever_valued --at --baseline-pain --baud --cadence --clear-flag --consecutive --count --decision --dir --due-within --faults --flag --flag-note --format --gain-error --html --import --import-format --incline --lower-rate --mass --name --note --nvram --offset-error --port --profile --pty --rate --reason --recent --seconds --seed --serial --session --severity --side --since --speed --step --store --support --swelling --tcp --template --time-scale --unit --units --until --user --when
+set -g __lever_valued --allow-uncalibrated --at --baseline-pain --baud --cadence --clear-flag --consecutive --count --decision --dir --due-days --due-within --faults --flag --flag-note --format --frame-height --gain-error --html --import --import-format --incline --loop-hz --lower-rate --mass --minutes --name --note --nvram --offset-error --pain-before --port --profile --program --pty --rate --reason --recent --reference --sample-rate --seconds --seed --serial --session --severity --side --since --speed --step --store --support --sweep-points --swelling --tcp --telemetry-period --template --time-scale --tolerance --unit --units --until --user --when
 function __lever_subs --argument-names key
     switch $key
         case '-'
-            printf '%s\n' athlete log-pain plan store devices unit sim report demo
+            printf '%s\n' athlete log-pain plan run store devices unit calibrate sim report demo
         case 'athlete'
             printf '%s\n' add list show edit
         case 'athlete add'
@@ -73,6 +73,8 @@ function __lever_subs --argument-names key
             printf '%s\n' 
         case 'plan override'
             printf '%s\n' 
+        case 'run'
+            printf '%s\n' 
         case 'store'
             printf '%s\n' check path
         case 'store check'
@@ -95,6 +97,14 @@ function __lever_subs --argument-names key
             printf '%s\n' 
         case 'unit reset'
             printf '%s\n' 
+        case 'calibrate'
+            printf '%s\n' verify show history
+        case 'calibrate verify'
+            printf '%s\n' 
+        case 'calibrate show'
+            printf '%s\n' 
+        case 'calibrate history'
+            printf '%s\n' 
         case 'sim'
             printf '%s\n' 
         case 'report'
@@ -115,9 +125,11 @@ complete -c lever -f
 complete -c lever -f -n "__lever_at '-'" -a 'athlete' -d 'Add, list, show and edit athletes'
 complete -c lever -f -n "__lever_at '-'" -a 'log-pain' -d 'Log a pain score (0-10) and symptoms, or import a pain log'
 complete -c lever -f -n "__lever_at '-'" -a 'plan' -d 'Graded-exposure rehab plans: build, show, next session, overrides'
+complete -c lever -f -n "__lever_at '-'" -a 'run' -d 'Drive a rehab session on the unit: pre-flight, live control, records, summary'
 complete -c lever -f -n "__lever_at '-'" -a 'store' -d 'Check the store\'s documents and references'
 complete -c lever -f -n "__lever_at '-'" -a 'devices' -d 'List serial ports (name, description, USB VID:PID, serial number)'
 complete -c lever -f -n "__lever_at '-'" -a 'unit' -d 'Unit identity, live status, test drive and operator actions'
+complete -c lever -f -n "__lever_at '-'" -a 'calibrate' -d 'Technician\'s calibration of a unit: zero, span, actuator sweep, verification, record'
 complete -c lever -f -n "__lever_at '-'" -a 'sim' -d 'Run the simulated unit on a pseudo-terminal or TCP port'
 complete -c lever -f -n "__lever_at '-'" -a 'report' -d 'Reports for clinicians and pipelines (tables, json, ndjson, csv, HTML)'
 complete -c lever -f -n "__lever_at '-'" -a 'demo' -d 'The whole job on a simulated unit in a fresh store'
@@ -243,6 +255,21 @@ complete -c lever -n "__lever_at 'plan override'" -s h
 complete -c lever -n "__lever_at 'plan override'" -l step -x
 complete -c lever -n "__lever_at 'plan override'" -l decision -x -a 'progress hold regress'
 complete -c lever -n "__lever_at 'plan override'" -l reason -x
+complete -c lever -n "__lever_at 'run'" -l help
+complete -c lever -n "__lever_at 'run'" -s h
+complete -c lever -n "__lever_at 'run'" -l port -x -a '(lever __ids port 2>/dev/null)'
+complete -c lever -n "__lever_at 'run'" -l pain-before -x
+complete -c lever -n "__lever_at 'run'" -l program -r -F
+complete -c lever -n "__lever_at 'run'" -l support -x
+complete -c lever -n "__lever_at 'run'" -l speed -x
+complete -c lever -n "__lever_at 'run'" -l incline -x
+complete -c lever -n "__lever_at 'run'" -l minutes -x
+complete -c lever -n "__lever_at 'run'" -l dry-run
+complete -c lever -n "__lever_at 'run'" -l allow-uncalibrated -x
+complete -c lever -n "__lever_at 'run'" -l sample-rate -x
+complete -c lever -n "__lever_at 'run'" -l telemetry-period -x
+complete -c lever -n "__lever_at 'run'" -l loop-hz -x
+complete -c lever -f -n "__lever_at 'run'" -a '(lever __ids athlete 2>/dev/null)'
 complete -c lever -f -n "__lever_at 'store'" -a 'check' -d 'Verify every document against its schema and every cross-reference'
 complete -c lever -f -n "__lever_at 'store'" -a 'path' -d 'Print the store directory in use'
 complete -c lever -n "__lever_at 'store'" -l help
@@ -289,6 +316,30 @@ complete -c lever -n "__lever_at 'unit lower'" -l rate -x
 complete -c lever -n "__lever_at 'unit reset'" -l help
 complete -c lever -n "__lever_at 'unit reset'" -s h
 complete -c lever -n "__lever_at 'unit reset'" -l port -x -a '(lever __ids port 2>/dev/null)'
+complete -c lever -f -n "__lever_at 'calibrate'" -a 'verify' -d 'The verification step alone, recorded as a check; nothing written to the unit'
+complete -c lever -f -n "__lever_at 'calibrate'" -a 'show' -d 'The newest calibration record of a unit, with its verification points'
+complete -c lever -f -n "__lever_at 'calibrate'" -a 'history' -d 'Every calibration, check and failed or aborted attempt of a unit'
+complete -c lever -n "__lever_at 'calibrate'" -l help
+complete -c lever -n "__lever_at 'calibrate'" -s h
+complete -c lever -n "__lever_at 'calibrate'" -l port -x -a '(lever __ids port 2>/dev/null)'
+complete -c lever -n "__lever_at 'calibrate'" -l reference -x
+complete -c lever -n "__lever_at 'calibrate'" -l tolerance -x
+complete -c lever -n "__lever_at 'calibrate'" -l yes
+complete -c lever -n "__lever_at 'calibrate'" -l frame-height -x
+complete -c lever -n "__lever_at 'calibrate'" -l due-days -x
+complete -c lever -n "__lever_at 'calibrate'" -l sweep-points -x
+complete -c lever -n "__lever_at 'calibrate verify'" -l help
+complete -c lever -n "__lever_at 'calibrate verify'" -s h
+complete -c lever -n "__lever_at 'calibrate verify'" -l port -x -a '(lever __ids port 2>/dev/null)'
+complete -c lever -n "__lever_at 'calibrate verify'" -l reference -x
+complete -c lever -n "__lever_at 'calibrate verify'" -l tolerance -x
+complete -c lever -n "__lever_at 'calibrate verify'" -l yes
+complete -c lever -n "__lever_at 'calibrate show'" -l help
+complete -c lever -n "__lever_at 'calibrate show'" -s h
+complete -c lever -f -n "__lever_at 'calibrate show'" -a '(lever __ids unit 2>/dev/null)'
+complete -c lever -n "__lever_at 'calibrate history'" -l help
+complete -c lever -n "__lever_at 'calibrate history'" -s h
+complete -c lever -f -n "__lever_at 'calibrate history'" -a '(lever __ids unit 2>/dev/null)'
 complete -c lever -n "__lever_at 'sim'" -l help
 complete -c lever -n "__lever_at 'sim'" -s h
 complete -c lever -n "__lever_at 'sim'" -l pty -x

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "lever/store/collections.hpp"
+#include "lever/util/error.hpp"
 
 namespace lever::calib {
 
@@ -88,6 +89,19 @@ CalibrationVerdict check_calibration(const Store& store, const std::string& unit
   }
   v.ok = true;
   v.record = *last_pass;
+  return v;
+}
+
+CalibrationVerdict require_calibration(Store& store, const std::string& unit_id, const device::Calibration& in_unit,
+                                       TimePoint now_t, const std::string& override_reason, const std::string& user) {
+  auto v = check_calibration(store, unit_id, in_unit, now_t);
+  if (v.ok) return v;
+  if (override_reason.empty())
+    throw Error(Exit::safety, v.problem, v.hint + "; or, on a clinician's responsibility, override with a reason");
+  {
+    auto lock = store.lock();  // the audit entry is durable before the caller may move the belt
+    store.audit(user, "calibration.override", unit_id, {{"problem", v.problem}, {"reason", override_reason}});
+  }
   return v;
 }
 

@@ -28,6 +28,13 @@ struct CalibrationVerdict {
 CalibrationVerdict check_calibration(const Store& store, const std::string& unit_id,
                                      const device::Calibration& in_unit, TimePoint now_t);
 
+/// The gate with the override path `run` uses: returns the verdict when the unit may run; otherwise
+/// throws Error(safety, problem, hint), unless `override_reason` is non-empty, in which case it takes
+/// the store lock, writes a "calibration.override" audit entry by `user` naming the problem and the
+/// reason, and returns the (failed) verdict so the caller can record the override in its session.
+CalibrationVerdict require_calibration(Store& store, const std::string& unit_id, const device::Calibration& in_unit,
+                                       TimePoint now, const std::string& override_reason, const std::string& user);
+
 /// True when two calibrations hold the same values (within float noise from the text protocol).
 bool same_calibration(const nlohmann::json& record_cal, const device::Calibration& in_unit);
 

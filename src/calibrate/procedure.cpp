@@ -1,0 +1,276 @@
+#include "procedure.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <ctime>
+
+#include <fmt/format.h>
+
+#include "lever/calibrate/check.hpp"
+#include "lever/device/drive.hpp"
+#include "lever/device/signals.hpp"
+#include "lever/util/units.hpp"
+
+namespace lever::calib::detail {
+
+using nlohmann::json;
+using namespace std::chrono_literals;
+using device::Nanos;
+using device::State;
+
+namespace {
+constexpr int kStatusHz = 50;          // enough readings per window, a fraction of the line's bandwidth
+constexpr double kLowerRateNs = 20;    // abort path: support lowered at the slowest sensible pace for a rig
+constexpr int kTries = 3;              // windows tried before a reading is declared unstable
+
+Nanos seconds(double s) { return std::chrono::duration_cast<Nanos>(std::chrono::duration<double>(s)); }
+}  // namespace
+
+std::string compact_time(TimePoint t) {
+  std::time_t tt = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
+  return buf;
+}
+
+Procedure::Procedure(device::Unit& unit, const Options& opt, json& rec) : u_(unit), opt_(opt), rec_(rec) {
+  rec_["readings"] = json::array();
+}
+
+void Procedure::step(const std::string& s) {
+  if (opt_.progress) opt_.progress(s);
+}
+
+void Procedure::check_unit() const {
+  if (!u_.status_fresh()) return;
+  const auto& s = u_.status();
+  bool ok = armed_ ? (s.state == State::armed || s.state == State::run) && !s.faults : s.state == State::idle && !s.faults;
+  if (ok) return;
+  throw Aborted(Exit::safety,
+                fmt::format("the unit went to {} during calibration: {}", device::state_name(s.state),
+                            s.faults ? device::describe_faults(s.faults) : std::string("no fault reported")),
+                "clear the cause ('lever unit info' names it; 'lever unit reset', then 'lever unit lower'), then "
+                "calibrate again");
+}
+
+// Polls for `d` on the unit clock: collects raw counts, owns the heartbeat while armed, and stops at
+// once on a signal, a fault or a silent link.
+void Procedure::wait_collect(Nanos d, std::vector<double>* counts) {
+  auto& clock = u_.clock();
+  auto end = clock.now() + d;
+  while (clock.now() < end) {
+    auto next = std::min(end, clock.now() + Nanos(50ms));
+    while (clock.now() < next) {
+      if (u_.poll(next - clock.now()) && counts && u_.status_fresh()) counts->push_back(u_.status().raw_counts);
+      if (device::stop_requested()) break;
+    }
+    if (device::stop_requested())
+      throw Aborted(static_cast<Exit>(128 + device::stop_signal()),
+                    fmt::format("calibration interrupted by signal {}", device::stop_signal()),
+                    "the unit keeps its old calibration; calibrate again when ready");
+    check_unit();
+    if (armed_) u_.heartbeat();  // only after this tick's checks passed
+  }
+}
+
+void Procedure::wait(Nanos d) { wait_collect(d, nullptr); }
+
+double Procedure::stable_counts(const std::string& what, json extra) {
+  double gain = old_.gain_n_per_count > 0 ? old_.gain_n_per_count : 1;
+  double limit_n = std::max(0.5, tol_ / 2);
+  std::string why;
+  for (int t = 0; t < kTries; ++t) {
+    std::vector<double> c;
+    wait_collect(seconds(opt_.window_s), &c);
+    auto w = window_stats(c);
+    std::vector<double> n(c.size());
+    std::transform(c.begin(), c.end(), n.begin(), [&](double x) { return x * gain; });
+    auto wn = window_stats(n);
+    why = unstable_reason(wn, limit_n, std::max(5, static_cast<int>(opt_.window_s * kStatusHz / 2)));
+    if (why.empty()) {
+      extra["step"] = what;
+      extra["counts"] = w.mean;
+      extra["noise_n"] = wn.sd;
+      extra["n"] = w.n;
+      rec_["readings"].push_back(extra);
+      return w.mean;
+    }
+    step(fmt::format("  {}: not stable yet ({}), measuring again", what, why));
+  }
+  throw Error(Exit::safety, fmt::format("{}: the reading is not stable: {} N", what, why),
+              "make sure nothing touches the arms or the masses and they hang still; check the load cells");
+}
+
+void Procedure::place(double kg, const std::string& label) {
+  if (kg == hung_kg_) return;
+  if (opt_.ask)
+    opt_.ask(kg > 0 ? fmt::format("hang {} on the arms (nothing else), then press Enter", label)
+                    : "take every load off the arms, then press Enter");
+  try {
+    u_.hang_reference_mass(kg);  // the unit's rig (simulator, factory rig); a unit without one says so
+  } catch (const device::NakError& e) {
+    if (e.reason() != device::Nak::unknown) throw;
+  }
+  hung_kg_ = kg;
+  wait(500ms);  // let the masses stop swinging
+}
+
+void Procedure::preflight() {
+  u_.set_status_rate(kStatusHz);
+  if (!u_.wait_for([](const device::Status&) { return true; }, 2s) || !u_.status_fresh())
+    throw Aborted(Exit::unit_unavailable, fmt::format("no status from the unit on {}", u_.port()),
+                  "check the cable and the unit's power");
+  if (!u_.compatible())
+    throw Error(Exit::safety, "lever cannot drive this unit: " + u_.incompatibility(), "update lever or the unit firmware");
+  const auto& s = u_.status();
+  if (s.state != State::idle || s.faults)
+    throw Error(Exit::safety,
+                fmt::format("the unit is {} ({}); calibration starts only from IDLE without faults", device::state_name(s.state),
+                            s.faults ? device::describe_faults(s.faults) : "no fault"),
+                "make the unit safe and idle first: 'lever unit reset' and 'lever unit lower'");
+  old_ = u_.read_calibration();
+  rec_["old_calibration"] = calibration_json(old_);
+  fs_ = u_.identity().limits.max_force_n;
+  tol_ = opt_.tolerance_n > 0 ? opt_.tolerance_n : default_tolerance_n(fs_);
+  rec_["tolerance_n"] = tol_;
+  rec_["full_scale_n"] = fs_;
+}
+
+void Procedure::settle_at(double target_n) {
+  u_.set_targets({target_n, 0, 0});
+  double slew = std::max(1.0, u_.identity().limits.max_slew_n_s);
+  auto& clock = u_.clock();
+  auto give_up = clock.now() + seconds(fs_ / slew + 5);
+  while (!(u_.status_fresh() && std::fabs(u_.status().target_n - target_n) < 0.5)) {
+    if (clock.now() > give_up)
+      throw Aborted(Exit::safety, fmt::format("the support target did not reach {:.1f} N", target_n),
+                    "check the unit ('lever unit info')");
+    wait(50ms);
+  }
+  wait(600ms);  // actuator lag: many time constants
+}
+
+void Procedure::arm() {
+  u_.arm();
+  armed_ = true;
+  wait(200ms);
+}
+
+void Procedure::release() {
+  u_.set_targets({0, 0, 0});  // the unit ramps down at its own slew limit: never a drop
+  settle_at(0);
+  u_.disarm();
+  armed_ = false;
+  wait(200ms);
+}
+
+double Procedure::target_for(const Model& m, double force_n) const {
+  // The unit turns a target into a drive with its own (old) actuator map; aim the drive the model wants.
+  double drive = (force_n - m.cal.act_offset_n) / m.cal.act_gain;
+  return std::clamp(drive * old_.act_gain + old_.act_offset_n, 0.0, fs_);
+}
+
+device::Calibration Procedure::measure() {
+  step("zero: no load on the arms");
+  place(0, "");
+  std::vector<double> counts{stable_counts("zero", {{"reference_n", 0.0}})}, forces{0.0};
+  for (size_t i = 0; i < opt_.references.size(); ++i) {
+    const auto& r = opt_.references[i];
+    std::string label = fmt::format("{:g} kg{}", r.mass_kg, r.certificate ? " (" + *r.certificate + ")" : "");
+    step("span: " + label);
+    place(r.mass_kg, label);
+    double f = r.mass_kg * kGravity;
+    counts.push_back(stable_counts("span", {{"reference_n", f}, {"mass_kg", r.mass_kg}}));
+    forces.push_back(f);
+  }
+  place(0, "");
+  auto sensor = fit_sensor(counts, forces);
+  rec_["fits"]["sensor"] = {{"zero_counts", sensor.zero_counts}, {"gain_n_per_count", sensor.gain_n_per_count},
+                            {"residuals_n", sensor.line.residuals}, {"rms_n", sensor.line.rms}, {"max_abs_n", sensor.line.max_abs}};
+  Model m;
+  m.cal = old_;
+  m.cal.zero_counts = sensor.zero_counts;
+  m.cal.gain_n_per_count = sensor.gain_n_per_count;
+
+  step("actuator sweep (armed, belt at 0)");
+  arm();
+  std::vector<double> drives, delivered;
+  int n = std::max(3, opt_.sweep_points);
+  for (int i = 0; i < n; ++i) {
+    double t = fs_ * (0.1 + 0.75 * i / (n - 1));
+    step(fmt::format("  sweep {}/{}: {:.0f} N", i + 1, n, t));
+    settle_at(t);
+    double drive = std::max(0.0, (t - old_.act_offset_n) / old_.act_gain);
+    double c = stable_counts("sweep", {{"target_n", t}, {"drive", drive}});
+    drives.push_back(drive);
+    delivered.push_back(m.force(c));
+    rec_["readings"].back()["measured_n"] = delivered.back();
+  }
+  auto act = fit_actuator(drives, delivered);
+  rec_["fits"]["actuator"] = {{"act_gain", act.act_gain}, {"act_offset_n", act.act_offset_n},
+                              {"residuals_n", act.line.residuals}, {"rms_n", act.line.rms}, {"max_abs_n", act.line.max_abs}};
+  m.cal.act_gain = act.act_gain;
+  m.cal.act_offset_n = act.act_offset_n;
+  m.cal.frame_height_cm = opt_.frame_height_cm > 0 ? opt_.frame_height_cm : old_.frame_height_cm;
+  // Verify exactly what the unit will hold: the protocol carries these decimals (lever-protocol(7)).
+  auto round_to = [](double x, double step) { return std::round(x / step) * step; };
+  m.cal.zero_counts = round_to(m.cal.zero_counts, 0.1);
+  m.cal.gain_n_per_count = round_to(m.cal.gain_n_per_count, 1e-6);
+  m.cal.act_gain = round_to(m.cal.act_gain, 1e-4);
+  m.cal.act_offset_n = round_to(m.cal.act_offset_n, 0.01);
+  m.cal.frame_height_cm = round_to(m.cal.frame_height_cm, 0.1);
+  rec_["frame_height_cm"] = m.cal.frame_height_cm;  // the setting in force, given or kept
+  return m.cal;
+}
+
+bool Procedure::verify(const Model& m) {
+  json points = json::array();
+  bool all = true;
+  auto add = [&](json p, double ref, double meas) {
+    double err = meas - ref;
+    bool ok = std::fabs(err) <= tol_;
+    all = all && ok;
+    p["reference_n"] = ref;
+    p["measured_n"] = meas;
+    p["error_n"] = err;
+    p["pass"] = ok;
+    step(fmt::format("  {:>7.1f} N reference, {:>7.1f} N measured, error {:+.2f} N: {}", ref, meas, err, ok ? "PASS" : "FAIL"));
+    points.push_back(p);
+  };
+  step(fmt::format("verification (tolerance {:.1f} N)", tol_));
+  if (!armed_) arm();
+  for (double frac : {0.2, 0.5, 0.8}) {
+    double f = frac * fs_, t = target_for(m, f);
+    settle_at(t);
+    add({{"kind", "actuator"}, {"target_n", t}}, f, m.force(stable_counts("verify", {{"target_n", t}})));
+  }
+  release();
+  for (const auto& r : opt_.references) {
+    place(r.mass_kg, fmt::format("{:g} kg{}", r.mass_kg, r.certificate ? " (" + *r.certificate + ")" : ""));
+    double f = r.mass_kg * kGravity;
+    add({{"kind", "reference"}, {"mass_kg", r.mass_kg}}, f, m.force(stable_counts("verify", {{"reference_n", f}})));
+  }
+  place(0, "");
+  rec_["verification"] = {{"pass", all}, {"tolerance_n", tol_}, {"points", points}};
+  return all;
+}
+
+void Procedure::make_safe() noexcept {
+  try {
+    if (armed_) {
+      armed_ = false;
+      u_.hold();  // belt stops under control, support held
+      u_.poll(200ms);
+      auto st = u_.status().state;
+      if (st == State::hold || st == State::armed) device::release_support(u_, kLowerRateNs, {});
+      // FAULT/ESTOP: the support stays held for the technician ('lever unit reset', 'lever unit lower').
+    }
+    if (hung_kg_ > 0 && u_.status().state == State::idle) u_.hang_reference_mass(0);
+  } catch (...) {
+    // A lost link: the unit's watchdog holds the support and stops the belt on its own.
+  }
+}
+
+}  // namespace lever::calib::detail

@@ -1,0 +1,115 @@
+#!/bin/bash
+# lever calibrate end to end: the in-process simulator on a virtual clock (fast), then the simulator
+# as a separate process over a real pty (real time): wrong load cells found and corrected, verify
+# proving it with known masses, records in every format, and every abort path leaving the old
+# calibration in force and the attempt recorded.
+source "$LEVER_SOURCE_DIR/tests/e2e/lib.sh"
+source "$LEVER_SOURCE_DIR/tests/e2e/device_lib.sh"
+unset LEVER_PORT
+
+py() { python3 -c "$1"; }
+field() { echo "$1" | python3 -c "import json,sys; d=json.load(sys.stdin); print($2)"; }
+cal_of() {  # the calibration in the unit's memory: unit info --json
+  expect 0 --json unit info --port "$1" && field "$OUT" 'd["calibration"]["gain_n_per_count"], d["calibration"]["calibrated_at"]'
+}
+
+# --- usage: scripts must say --yes; bad references and heights are usage errors
+V='sim:?clock=virtual'
+expect 2 calibrate --port "$V" </dev/null
+has "not a terminal" "$ERR"
+has "--yes" "$ERR"
+expect 2 calibrate --port "$V" --yes --reference heavy
+has "bad --reference 'heavy'" "$ERR"
+expect 2 calibrate --port "$V" --yes --frame-height 10
+has "outside 30-250 cm" "$ERR"
+expect 4 calibrate show sim-0001
+has "no calibration records" "$ERR"
+
+# --- a load cell 5 % and 8 N off: verify finds it, calibrate corrects it, verify proves it
+W="$V&gain-error=5%&offset-error=-8"
+expect 3 --json calibrate verify --port "$W" --yes --reference 20kg
+has "FAILED" "$ERR"
+expect 0 --json calibrate --port "$V" --yes --reference 20kg:CERT-123 --reference 10kg --frame-height 105 --due-days 90
+same "$(field "$OUT" 'd["result"], d["kind"], d["technician"], d["frame_height_cm"], d["references"][0]["certificate"]')" \
+  "pass calibration e2e 105.0 CERT-123" "calibration record"
+same "$(field "$OUT" 'round(d["calibration"]["gain_n_per_count"] / 0.05, 3)')" "1.05" "gain error found"
+same "$(field "$OUT" 'all(abs(p["error_n"]) < 2 for p in d["verification"]["points"])')" "True" "verification within 2 N"
+CAL_ID=$(field "$OUT" 'd["id"]')
+expect 0 --json calibrate verify --port "$V" --yes --reference 20kg --reference 15kg
+same "$(field "$OUT" 'd["kind"], d["result"], max(abs(p["error_n"]) for p in d["verification"]["points"]) < 2')" \
+  "check pass True" "known masses measured within 2 N after calibrating"
+expect 0 store check
+
+# --- show and history in every format
+expect 0 calibrate show sim-0001
+has "Result:" "$OUT"
+has "Verification" "$OUT"
+expect 0 --json calibrate show sim-0001
+same "$(field "$OUT" 'd["kind"]')" "check" "show: the newest record"
+expect 0 --json calibrate history sim-0001
+same "$(field "$OUT" '[r["result"] for r in d]')" "['fail', 'pass', 'pass']" "history, oldest first"
+expect 0 --format ndjson calibrate history sim-0001
+same "$(echo "$OUT" | wc -l)" "3" "ndjson lines"
+expect 0 --format csv calibrate history sim-0001
+has "id,unit_id,kind,result" "$(echo "$OUT" | head -1)"
+has "$CAL_ID" "$OUT"
+expect 0 calibrate history sim-0001
+lacks "aborted" "$OUT"
+
+# --- a stalled actuator mid-sweep: exit 3, the old calibration stays, the attempt is recorded
+S='sim:SIM-0002?clock=virtual'
+before=$(cal_of "$S")
+expect 3 calibrate --port "$S&faults=stall@5s" --yes --reference 20kg
+has "tracking" "$ERR"
+same "$(cal_of "$S")" "$before" "old calibration kept after a stall"
+expect 0 --json calibrate show sim-0002
+same "$(field "$OUT" 'd["result"], "tracking" in d["failure_reason"]')" "aborted True" "stall recorded"
+
+# --- link loss (the simulator's disconnect) mid-sweep: exit 6, recorded, nothing written
+expect 6 calibrate --port "sim:SIM-0003?clock=virtual&faults=disconnect@6s" --yes --reference 20kg
+has "lost the link" "$ERR"
+expect 0 --json calibrate show sim-0003
+same "$(field "$OUT" 'd["result"]')" "aborted" "link loss recorded"
+
+# --- the simulator as a separate process over a real pty (real time)
+start_sim "$TMP/sim.log" --pty "$TMP/unit" --serial SIM-0010 --gain-error 4% --offset-error 5
+P="pty:$TMP/unit"
+expect 0 --json calibrate --port "$P" --yes --reference 20kg --sweep-points 3 --frame-height 120
+same "$(field "$OUT" 'd["result"], round(d["calibration"]["gain_n_per_count"] / 0.05, 2)')" "pass 1.04" "pty calibration"
+has "calibration written" "$(cat "$TMP/sim.log")"
+expect 0 --json calibrate verify --port "$P" --yes --reference 15kg
+same "$(field "$OUT" 'd["result"]')" "pass" "pty verify after calibrating"
+good=$(cal_of "$P")
+
+# Ctrl-C (SIGINT to the real process) once the unit is armed: 130, unit safe, old calibration kept
+lines=$(wc -l <"$TMP/sim.log")
+"$LEVER" calibrate --port "$P" --yes --reference 20kg >"$TMP/int.out" 2>"$TMP/int.err" &
+CAL=$!
+wait_for 30 bash -c "tail -n +$((lines + 1)) '$TMP/sim.log' | grep -q 'ARMED'" || fail "calibration never armed the unit"
+kill -INT "$CAL"
+wait "$CAL"
+same "$?" "130" "exit code after Ctrl-C"
+has "interrupted by signal 2" "$(cat "$TMP/int.err")"
+after=$(tail -n +$((lines + 1)) "$TMP/sim.log")
+has "-> HOLD (host HOLD)" "$after"
+has "HOLD -> IDLE (host DISARM)" "$after"
+lacks "calibration written" "$after"
+same "$(cal_of "$P")" "$good" "old calibration kept after Ctrl-C"
+expect 0 --json calibrate show sim-0010
+same "$(field "$OUT" 'd["result"], "signal 2" in d["failure_reason"]')" "aborted True" "Ctrl-C recorded"
+
+# Killing the simulator process mid-calibration: exit 6, recorded; after a restart the memory is unchanged
+lines=$(wc -l <"$TMP/sim.log")
+"$LEVER" calibrate --port "$P" --yes --reference 20kg >"$TMP/kill.out" 2>"$TMP/kill.err" &
+CAL=$!
+wait_for 30 bash -c "tail -n +$((lines + 1)) '$TMP/sim.log' | grep -q 'reference mass 20.00 kg hung'" || fail "never hung the mass"
+stop_pid "$SIM_PID"
+wait "$CAL"
+same "$?" "6" "exit code after link loss"
+expect 0 --json calibrate show sim-0010
+same "$(field "$OUT" 'd["result"]')" "aborted" "link loss recorded"
+start_sim "$TMP/sim2.log" --pty "$TMP/unit" --serial SIM-0010
+same "$(cal_of "$P")" "$good" "old calibration kept after the simulator died"
+expect 0 store check
+
+finish
