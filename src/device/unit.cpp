@@ -56,13 +56,13 @@ Frame Unit::command(const std::string& verb, Frame args) {
   fresh_ = false;
   if (r.verb == "NAK") {
     auto why = parse_nak(r.get("reason").value_or("unknown")).value_or(Nak::unknown);
-    std::string state = has_status_ ? state_name(status_.state) : "its current state";
+    std::string state = has_status_ ? fmt::format("state {}", state_name(status_.state)) : "its current state";
     switch (why) {
       case Nak::range:
         throw NakError(why, Exit::safety, fmt::format("the unit refused {}: a value is outside its limits", verb),
                        "stay within the limits 'lever unit info' shows");
       case Nak::state:
-        throw NakError(why, Exit::safety, fmt::format("the unit refused {} in state {}", verb, state),
+        throw NakError(why, Exit::safety, fmt::format("the unit refused {} in {}", verb, state),
                        "see lever-protocol(7), STATES, for which commands each state accepts");
       case Nak::busy:
         throw NakError(why, Exit::safety, fmt::format("the unit refused {}: the belt is still moving, the support is still on, "
