@@ -24,8 +24,8 @@ void RealClock::sleep_until(Nanos t) {
   timespec ts{static_cast<time_t>(real_ns / 1000000000), static_cast<long>(real_ns % 1000000000)};
   // Sleep in poll() on the stop pipe so that Ctrl-C ends the wait at once.
   pollfd p{stop_fd(), POLLIN, 0};
-  if (p.fd >= 0 && !stop_requested()) ::ppoll(&p, 1, &ts, nullptr);
-  else ::nanosleep(&ts, nullptr);  // already stopping: sleep normally (the pipe stays readable)
+  if (p.fd >= 0) ::ppoll(&p, 1, &ts, nullptr);  // an unconsumed stop wake-up ends the sleep at once
+  else ::nanosleep(&ts, nullptr);
 }
 
 }  // namespace lever::device

@@ -23,7 +23,7 @@ DriveResult drive(Unit& unit, const DriveOptions& opt, const std::function<void(
   for (auto next = clock.now() + tick;; next += tick) {
     bool fresh = unit.poll(next - clock.now());
     if (fresh && on_status) on_status(unit.status());
-    unit.poll_until(next);
+    if (!stop_requested()) unit.poll_until(next);
     if (stop_requested()) {
       unit.hold();  // the stop frame leaves first; then the ACK is awaited
       res.signal = stop_signal();

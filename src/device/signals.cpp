@@ -1,6 +1,7 @@
 #include "lever/device/signals.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -38,6 +39,19 @@ void install_stop_signals() {
 bool stop_requested() { return g_signal.load() != 0; }
 int stop_signal() { return g_signal.load(); }
 int stop_fd() { return g_pipe[0]; }
+
+bool stop_wakeup_pending() {
+  if (g_pipe[0] < 0) return false;
+  pollfd p{g_pipe[0], POLLIN, 0};
+  return ::poll(&p, 1, 0) == 1;
+}
+
+void consume_stop_wakeup() {
+  char buf[64];
+  if (g_pipe[0] >= 0)
+    while (::read(g_pipe[0], buf, sizeof buf) > 0) {
+    }
+}
 
 void clear_stop_request() {
   g_signal = 0;

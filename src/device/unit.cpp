@@ -1,6 +1,7 @@
 #include "lever/device/unit.hpp"
 
 #include <cmath>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -55,13 +56,13 @@ Frame Unit::command(const std::string& verb, Frame args) {
   fresh_ = false;
   if (r.verb == "NAK") {
     auto why = parse_nak(r.get("reason").value_or("unknown")).value_or(Nak::unknown);
-    std::string state = has_status_ ? state_name(status_.state) : "its current state";
+    std::string state = has_status_ ? fmt::format("state {}", state_name(status_.state)) : "its current state";
     switch (why) {
       case Nak::range:
         throw NakError(why, Exit::safety, fmt::format("the unit refused {}: a value is outside its limits", verb),
                        "stay within the limits 'lever unit info' shows");
       case Nak::state:
-        throw NakError(why, Exit::safety, fmt::format("the unit refused {} in state {}", verb, state),
+        throw NakError(why, Exit::safety, fmt::format("the unit refused {} in {}", verb, state),
                        "see lever-protocol(7), STATES, for which commands each state accepts");
       case Nak::busy:
         throw NakError(why, Exit::safety, fmt::format("the unit refused {}: the belt is still moving, the support is still on, "
@@ -125,6 +126,10 @@ void Unit::handle(const Frame& f) {
 bool Unit::pump(Nanos wait) {
   char buf[1024];
   size_t n = t_->read(buf, sizeof buf, wait);
+  if (stop_requested() && stop_wakeup_pending()) {
+    consume_stop_wakeup();  // noticed: later waits (the HOLD answer) wait normally
+    stop_woke_ = true;
+  }
   Nanos now = clock().now();
   if (n > 0) {
     auto frames = decoder_.feed(std::string_view(buf, n));
@@ -139,21 +144,20 @@ bool Unit::pump(Nanos wait) {
 }
 
 bool Unit::poll(Nanos wait) {
-  bool signalled = stop_requested();
   new_status_ = false;
   auto deadline = clock().now() + wait;
   do {
     pump(deadline - clock().now());
-    if (!signalled && stop_requested()) break;  // a Ctrl-C ends the wait at once
+    if (std::exchange(stop_woke_, false)) break;  // a Ctrl-C ends the wait at once
   } while (!new_status_ && clock().now() < deadline);
   return new_status_;
 }
 
 void Unit::poll_until(Nanos deadline) {
-  bool signalled = stop_requested();
+  if (std::exchange(stop_woke_, false)) return;
   while (clock().now() < deadline) {
     pump(deadline - clock().now());
-    if (!signalled && stop_requested()) break;
+    if (std::exchange(stop_woke_, false)) break;
   }
 }
 

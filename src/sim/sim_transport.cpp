@@ -110,7 +110,6 @@ void SimTransport::write(std::string_view bytes) {
 
 size_t SimTransport::read(char* buf, size_t cap, device::Nanos timeout) {
   auto deadline = clock_->now() + timeout;
-  const bool signalled = device::stop_requested();
   for (;;) {
     Micros now = micros();
     sim_.advance(now);
@@ -122,7 +121,7 @@ size_t SimTransport::read(char* buf, size_t cap, device::Nanos timeout) {
       pending_.erase(0, n);
       return n;
     }
-    if (clock_->now() >= deadline || (!signalled && device::stop_requested())) return 0;
+    if (clock_->now() >= deadline || device::stop_wakeup_pending()) return 0;
     auto next = device::Nanos(std::chrono::microseconds(sim_.next_event(now)));
     if (next <= clock_->now()) next = clock_->now() + std::chrono::microseconds(1000);
     clock_->sleep_until(std::min(deadline, next));

@@ -98,19 +98,19 @@ void FdTransport::write(std::string_view bytes) {
 
 size_t FdTransport::read(char* buf, size_t cap, device::Nanos timeout) {
   auto deadline = clock_.now() + timeout;
-  const bool signalled = device::stop_requested();  // only a signal arriving now ends the wait early
   for (;;) {
+    // The stop pipe stays readable until the session consumes the wake-up: a Ctrl-C ends any wait.
     pollfd p[2] = {{fd_, POLLIN, 0}, {device::stop_fd(), POLLIN, 0}};
     timespec ts = to_timespec(deadline - clock_.now());
-    int r = ::ppoll(p, p[1].fd >= 0 && !signalled ? 2 : 1, &ts, nullptr);
+    int r = ::ppoll(p, p[1].fd >= 0 ? 2 : 1, &ts, nullptr);
     if (r < 0 && errno != EINTR) lost(std::strerror(errno));
-    if (!signalled && device::stop_requested()) return 0;
     if (r > 0 && (p[0].revents & (POLLIN | POLLHUP | POLLERR))) {
       ssize_t n = ::read(fd_, buf, cap);
       if (n > 0) return static_cast<size_t>(n);
       if (n == 0) lost("the other end closed the connection");
       if (errno != EAGAIN && errno != EINTR) lost(std::strerror(errno));
     }
+    if ((r > 0 && (p[1].revents & POLLIN)) || (r < 0 && device::stop_requested())) return 0;
     if (clock_.now() >= deadline) return 0;
   }
 }

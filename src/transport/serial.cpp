@@ -37,15 +37,13 @@ public:
   size_t read(char* buf, size_t cap, device::Nanos timeout) override {
     // sp_blocking_read cannot be interrupted (it retries EINTR): poll the handle with the stop pipe.
     auto deadline = clock_.now() + timeout;
-    const bool signalled = device::stop_requested();  // only a signal arriving now ends the wait early
     for (;;) {
       pollfd p[2] = {{fd_, POLLIN, 0}, {device::stop_fd(), POLLIN, 0}};
       auto left = deadline - clock_.now();
       if (left < device::Nanos(0)) left = device::Nanos(0);
       timespec ts{static_cast<time_t>(left.count() / 1000000000), static_cast<long>(left.count() % 1000000000)};
-      int r = ::ppoll(p, p[1].fd >= 0 && !signalled ? 2 : 1, &ts, nullptr);
+      int r = ::ppoll(p, p[1].fd >= 0 ? 2 : 1, &ts, nullptr);  // the stop pipe ends any wait
       if (r < 0 && errno != EINTR) lost(std::strerror(errno));
-      if (!signalled && device::stop_requested()) return 0;
       if (r > 0 && (p[0].revents & (POLLHUP | POLLERR)) && !(p[0].revents & POLLIN)) lost("the port hung up");
       if (r > 0 && (p[0].revents & POLLIN)) {
         sp_return n = sp_nonblocking_read(port_, buf, cap);
@@ -53,6 +51,7 @@ public:
         if (n > 0) return static_cast<size_t>(n);
         lost("the port reports data but none can be read (device removed?)");
       }
+      if ((r > 0 && (p[1].revents & POLLIN)) || (r < 0 && device::stop_requested())) return 0;
       if (clock_.now() >= deadline) return 0;
     }
   }

@@ -15,8 +15,8 @@ public:
   virtual ~Clock() = default;
   /// The current time.
   virtual Nanos now() = 0;
-  /// Waits until `t` (returns at once if t has passed). A real clock returns early when a stop
-  /// signal arrives during the wait (see signals.hpp); a virtual clock simply jumps to t.
+  /// Waits until `t` (returns at once if t has passed). A real clock returns early while a stop
+  /// signal's wake-up is pending (signals.hpp) (see signals.hpp); a virtual clock simply jumps to t.
   virtual void sleep_until(Nanos t) = 0;
   /// True when time only moves because someone sleeps (nothing happens "meanwhile").
   virtual bool is_virtual() const = 0;

@@ -13,6 +13,11 @@ bool stop_requested();
 int stop_signal();
 /// A file descriptor that becomes readable when a stop signal arrives (-1 before install).
 int stop_fd();
+/// True while a stop signal's wake-up is unconsumed (stop_fd() readable): waits return at once.
+bool stop_wakeup_pending();
+/// Consumes the wake-up (drains stop_fd()) once the stop has been noticed, so that later waits (the
+/// HOLD command's answer, an operator's lowering) wait normally; stop_requested() stays true.
+void consume_stop_wakeup();
 /// Forgets a received signal (tests only).
 void clear_stop_request();
 

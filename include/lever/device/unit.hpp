@@ -173,6 +173,7 @@ private:
   bool has_status_ = false;
   bool new_status_ = false;
   bool fresh_ = false;
+  bool stop_woke_ = false;  // a stop signal ended a wait; the next poll returns at once
   std::optional<Frame> reply_;
   std::uint16_t awaiting_ = 0;
   bool have_unit_seq_ = false;
