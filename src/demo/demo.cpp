@@ -30,7 +30,7 @@ std::vector<Step> steps() {
   return {
       {"Identify the simulated unit and record it in the store", {"unit", "info", "--port", kPort}},
       {"Calibrate it as a technician would (two reference masses, verification)",
-       {"calibrate", "--port", kPort, "--reference", "20kg:DEMO-CERT-20", "--reference", "40kg:DEMO-CERT-40",
+       {"calibrate", "--port", kPort, "--reference", "10kg:DEMO-CERT-10", "--reference", "20kg:DEMO-CERT-20",
         "--frame-height", "95", "--yes"}},
       {"Add an athlete: 75 kg, baseline cadence 164 steps/min, left knee",
        {"athlete", "add", "ann", "--mass", "75", "--name", "Ann Example", "--cadence", "164", "--side", "left"}},
@@ -38,7 +38,7 @@ std::vector<Step> steps() {
        {"plan", "new", "ann", "--severity", "moderate", "--profile", "seed"}},
       {"Run the first session on the unit (virtual clock: minutes pass in seconds)",
        {"run", "ann", "--port", kPort, "--pain-before", "1"}},
-      {"Log the next-day pain the progression engine needs", {"log-pain", "ann", "2", "--when", "next-day"}},
+      {"Log the next-day pain the progression engine needs", {"log-pain", "ann", "1", "--when", "next-day"}},
       {"Ask the engine for the next session", {"plan", "next", "ann"}},
       {"The athlete report a clinician reads", {"report", "athlete", "ann"}},
   };
