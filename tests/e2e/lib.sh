@@ -63,8 +63,26 @@ same() {
   pass
 }
 
+# keep_stores: with LEVER_KEEP_STORES set, copies every store this suite made (each directory under
+# $TMP holding a store.json) to $LEVER_KEEP_STORES/<suite>/, so CI can check what real runs wrote
+# with an independent schema validator (tests/schema). A store that `lever store check` rejects was
+# broken on purpose by its suite, so it is left out (and named). Without the variable, nothing happens.
+keep_stores() {
+  [ -n "${LEVER_KEEP_STORES:-}" ] || return 0
+  local dest s
+  dest="$LEVER_KEEP_STORES/$(basename "$0" .sh)"
+  while IFS= read -r s; do
+    if ! "$LEVER" --store "$s" store check >/dev/null 2>&1; then
+      echo "keep_stores: ${s#"$TMP"/} fails 'lever store check'; not kept" >&2
+      continue
+    fi
+    mkdir -p "$dest/${s#"$TMP"}" && cp -a "$s/." "$dest/${s#"$TMP"}/"
+  done < <(find "$TMP" -name store.json -printf '%h\n' 2>/dev/null)
+}
+
 # finish: prints the tally in the plain form CI reads and exits non-zero on any failure.
 finish() {
+  keep_stores
   echo "$PASSES passed, $FAILS failed"
   [ "$FAILS" -eq 0 ]
 }
