@@ -9,7 +9,7 @@ if [ ! -d "$V/node_modules/ajv" ]; then
   fail "ajv is not installed: run 'npm ci --prefix tests/schema' (bash .ci/setup does)"
   finish; exit 1
 fi
-validate() {  # validate PATH...: runs the validator, output in $VOUT and exit code in $VRC
+validate() {  # validate [--undocumented] PATH...: runs the validator, output in $VOUT and exit code in $VRC
   VOUT=$(node "$V/validate.mjs" "$S" "$@" 2>&1)
   VRC=$?
 }
@@ -47,6 +47,17 @@ for k in store $(cut -d' ' -f1 <<<"$table"); do
   if [[ " ${kinds#kinds:} " =~ \ $k=[1-9] ]]; then pass; else fail "no $k record was validated: $kinds"; fi
 done
 has "0 invalid" "$VOUT"
+
+# A field the schema allows but never names passes, and --undocumented names it.
+B="$TMP/broken"
+cp -a "$D" "$B"
+sf=$(ls "$B"/sessions/*.json | head -1)
+jq '.zz_extra = 1' "$sf" >"$TMP/s.json" && cp "$TMP/s.json" "$sf"
+validate --undocumented "$B"
+same "$VRC" "0" "an extra session field is allowed"
+has "zz_extra" "$(grep '^undocumented session:' <<<"$VOUT")"
+lacks "undocumented athlete" "$VOUT"
+rm -rf "$B"
 
 # A record broken in one field is caught, named by file and line, and lever's own check agrees.
 B="$TMP/broken"

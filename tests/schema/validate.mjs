@@ -3,8 +3,11 @@
 // own, so the schemas are proved to describe what lever writes (and lever's validator is not the
 // only judge of its own output).
 //
-//   node validate.mjs SCHEMAS_DIR PATH...   every store found under each PATH (a directory holding
-//                                           store.json, at any depth); exits 1 on any invalid record
+//   node validate.mjs [--undocumented] SCHEMAS_DIR PATH...
+//                                           every store found under each PATH (a directory holding
+//                                           store.json, at any depth); exits 1 on any invalid record.
+//                                           --undocumented also lists, per collection, the top-level
+//                                           fields lever wrote that the schema allows but never names
 //   node validate.mjs --table               the collection table below, one "name dir schema kind"
 //                                           row each (tests compare it with src/store/collections.cpp)
 //
@@ -32,7 +35,7 @@ const COLLECTIONS = [
 const NOT_RECORDS = new Set([".lock", "journal", "sim"]);
 
 function usage(msg) {
-  process.stderr.write(`${msg}\nusage: node validate.mjs SCHEMAS_DIR PATH... | node validate.mjs --table\n`);
+  process.stderr.write(`${msg}\nusage: node validate.mjs [--undocumented] SCHEMAS_DIR PATH... | node validate.mjs --table\n`);
   process.exit(2);
 }
 
@@ -43,7 +46,9 @@ function loadSchemas(dir) {
   const byFile = new Map();
   for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".schema.json")).sort()) {
     const schema = JSON.parse(fs.readFileSync(path.join(dir, file), "utf8"));
-    byFile.set(file, ajv.compile(schema));
+    const validate = ajv.compile(schema);
+    validate.named = new Set(Object.keys(schema.properties || {}));
+    byFile.set(file, validate);
   }
   return byFile;
 }
@@ -69,6 +74,8 @@ function main(argv) {
     for (const c of COLLECTIONS) console.log(`${c.name} ${c.dir} ${c.schema} ${c.log ? "log" : "document"}`);
     return 0;
   }
+  const undocumented = argv.includes("--undocumented") ? new Map() : null;
+  argv = argv.filter((a) => a !== "--undocumented");
   if (argv.length < 2) usage("give the schemas folder and at least one store (or folder of stores)");
   const validators = loadSchemas(argv[0]);
   for (const c of COLLECTIONS)
@@ -85,6 +92,10 @@ function main(argv) {
     counts.set(kind, (counts.get(kind) || 0) + 1);
     const validate = validators.get(schema);
     if (!validate(value)) fail(where, `${kind}: ${describe(validate.errors)}`);
+    if (undocumented && value && typeof value === "object" && !Array.isArray(value)) {
+      if (!undocumented.has(kind)) undocumented.set(kind, new Set());
+      for (const k of Object.keys(value)) if (!validate.named.has(k)) undocumented.get(kind).add(k);
+    }
   };
   const parse = (text, where) => {
     try {
@@ -141,6 +152,8 @@ function main(argv) {
   }
   const seen = [...counts.keys()].sort();
   const total = [...counts.values()].reduce((a, b) => a + b, 0);
+  for (const [kind, fields] of [...(undocumented || new Map())].sort())
+    if (fields.size) console.log(`undocumented ${kind}: ${[...fields].sort().join(" ")}`);
   console.log(`kinds: ${seen.map((k) => `${k}=${counts.get(k)}`).join(" ")}`);
   console.log(`${stores.length} stores, ${total} records checked, ${failures} invalid`);
   return failures === 0 ? 0 : 1;
