@@ -78,13 +78,23 @@ same "$VRC" "1" "ajv rejects a pain score of 11"
 has "$log:2: pain: /score must be <= 10" "$VOUT"
 expect 5 --store "$B" store check
 
-# A torn last line of a log is reported, and so is a file no schema describes.
+# An unfinished last line of a log (a crash mid-append) is noted but is no record, as lever sees it.
 cp -a "$D/pain/ann.ndjson" "$log"
 printf '{"id":"torn"' >>"$log"
+validate "$B"
+same "$VRC" "0" "a torn last line is not an invalid record"
+has "$log:$(($(wc -l <"$D/pain/ann.ndjson") + 1)): note: pain: unfinished last line" "$VOUT"
+expect 0 --store "$B" store check
+has "unfinished last line" "$OUT"
+# So is a temporary file a crash left behind (the next writer removes it).
+echo '{"id": "ann", "mass' >"$B/athletes/.ann.json.tmp-Ab12Cd"
+validate "$B"
+same "$VRC" "0" "a crash's leftover temporary file is not an invalid record"
+has "athletes/.ann.json.tmp-Ab12Cd: note: a crash's leftover temporary file" "$VOUT"
+# A file no schema describes is reported.
 echo '{}' >"$B/notes.json"
 validate "$B"
-same "$VRC" "1" "ajv run on a torn log and a stray file"
-has "last line has no newline" "$VOUT"
+same "$VRC" "1" "a stray file in the store"
 has "$B/notes.json: not part of a lever store" "$VOUT"
 validate "$TMP/nowhere"
 same "$VRC" "2" "a missing store is a usage error"
