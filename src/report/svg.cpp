@@ -92,6 +92,17 @@ std::string render_svg(const LineChart& c) {
       c.width, c.height, c.width, c.height, html_escape(c.title));
   o += fmt::format("<text x=\"{}\" y=\"18\" font-size=\"13\" font-weight=\"bold\">{}</text>\n", left, html_escape(c.title));
   o += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#999\"/>\n", left, top, pw, ph);
+  auto clamp_x = [&](double x) { return std::clamp(X(x), left, left + pw); };
+  for (const auto& b : c.bands) {
+    double x0 = clamp_x(b.x0), x1 = clamp_x(b.x1);
+    if (x1 - x0 < 0.5) continue;
+    o += fmt::format("<rect x=\"{:.1f}\" y=\"{}\" width=\"{:.1f}\" height=\"{}\" fill=\"{}\" class=\"band\"/>\n", x0, top,
+                     x1 - x0, ph, b.color);
+    // Roughly 5.5 px per character at font-size 9: a label that does not fit is left out, not clipped.
+    if (!b.label.empty() && 5.5 * static_cast<double>(b.label.size()) + 6 < x1 - x0)
+      o += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"9\" fill=\"#555\">{}</text>\n", x0 + 3, top + ph - 5,
+                       html_escape(b.label));
+  }
   for (double v = ys.lo; v <= ys.hi + ys.step / 2; v += ys.step) {
     double y = Y(v, false);
     o += fmt::format("<line x1=\"{:.1f}\" x2=\"{:.1f}\" y1=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#e5e5e5\"/>"
@@ -143,6 +154,12 @@ std::string render_svg(const LineChart& c) {
                      "<text x=\"{:.1f}\" y=\"{:.1f}\">{}</text>\n",
                      legend_x, top + 6, s.color, legend_x + 14, top + 15, html_escape(s.name));
     legend_x += 24 + 7.0 * static_cast<double>(s.name.size());
+  }
+  for (const auto& m : c.markers) {
+    double x = clamp_x(m.x);
+    o += fmt::format("<line x1=\"{:.1f}\" x2=\"{:.1f}\" y1=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"1.5\" "
+                     "stroke-dasharray=\"3 2\" class=\"marker\"/><text x=\"{:.1f}\" y=\"{:.1f}\" fill=\"{}\" font-size=\"10\">{}</text>\n",
+                     x, x, top, top + ph, m.color, x + 3, top + 28, m.color, html_escape(m.label));
   }
   o += "</svg>\n";
   return o;
