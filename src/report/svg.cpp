@@ -139,10 +139,12 @@ std::string render_svg(const LineChart& c) {
   double legend_x = left + 8;
   for (const auto& s : c.series) {
     std::string pts;
+    size_t finite = 0;
+    for (size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) finite += std::isfinite(s.y[i]) ? 1 : 0;
     for (size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) {
       if (!std::isfinite(s.y[i])) continue;
       double px = X(s.x[i]), py = Y(s.y[i], s.right_axis);
-      if (s.points)
+      if (s.points || finite == 1)  // a line through one point is invisible: show the point itself
         o += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3.5\" fill=\"{}\"/>\n", px, py, s.color);
       else
         pts += fmt::format("{:.1f},{:.1f} ", px, py);
