@@ -227,6 +227,14 @@ json session_report(Store& store, const std::string& sid, const ReportOptions& o
   }
   s["telemetry_samples"] = trace.size();
   std::vector<json> faults = fault_onsets(trace);
+  if (faults.empty() && !s["faults"].empty()) {
+    // The loop stops sampling as a fault ends the run: the fault belongs at the end of the trace.
+    std::vector<std::string> names;
+    for (const auto& f : s["faults"])
+      if (f.is_string()) names.push_back(f);
+    double t = !trace.empty() ? trace.back().value("t_s", 0.0) : s["duration_s"].is_number() ? s["duration_s"].get<double>() : 0.0;
+    faults.push_back({{"t_s", t}, {"faults", join(names, " ")}});
+  }
   return {{"report", "session"},       {"generated_at", format_iso(now())},    {"deidentified", opt.deidentify},
           {"session", s},              {"pain", pain},                          {"fault_onsets", faults},
           {"trace_minutes", trace_minutes(trace)}, {"trace", trace},           {"warnings", warnings}};

@@ -159,9 +159,11 @@ std::string render_svg(const LineChart& c) {
   }
   for (const auto& m : c.markers) {
     double x = clamp_x(m.x);
+    bool right_half = x > left + pw / 2;  // the label goes inwards, never over the axis labels
     o += fmt::format("<line x1=\"{:.1f}\" x2=\"{:.1f}\" y1=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"1.5\" "
-                     "stroke-dasharray=\"3 2\" class=\"marker\"/><text x=\"{:.1f}\" y=\"{:.1f}\" fill=\"{}\" font-size=\"10\">{}</text>\n",
-                     x, x, top, top + ph, m.color, x + 3, top + 28, m.color, html_escape(m.label));
+                     "stroke-dasharray=\"3 2\" class=\"marker\"/><text x=\"{:.1f}\" y=\"{:.1f}\" fill=\"{}\" font-size=\"10\"{}>{}</text>\n",
+                     x, x, top, top + ph, m.color, right_half ? x - 3 : x + 3, top + 28, m.color,
+                     right_half ? " text-anchor=\"end\"" : "", html_escape(m.label));
   }
   o += "</svg>\n";
   return o;

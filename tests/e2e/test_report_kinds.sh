@@ -67,6 +67,16 @@ expect 0 --format csv report session "$SID"
 same "$(wc -l <<<"$OUT")" "1" "csv: header only without telemetry"
 cp "$TMP/tel.bak" "$TEL"
 
+# a session ended by the e-stop: status, stop reason, faults and exit code, the fault placed in the trace
+expect 3 run ann --port 'sim:?clock=virtual&seed=7&faults=estop@90s' --pain-before 2
+FSID=$(basename "$(ls "$LEVER_STORE"/sessions/*.json | grep -v "$SID")" .json)
+expect 0 --json report session "$FSID"
+same "$(jq -r '.session.status, .session.stop_reason, .session.exit_code' <<<"$OUT" | tr '\n' ' ')" "stopped e-stop 3 " "stopped session"
+same "$(jq -r '.session.faults[0], .fault_onsets[0].faults' <<<"$OUT" | tr '\n' ' ')" "estop estop " "fault in summary and trace"
+same "$(jq '.fault_onsets[0].t_s >= 85 and .fault_onsets[0].t_s <= 95' <<<"$OUT")" "true" "fault marked where it happened"
+expect 0 report session "$FSID" --html "$TMP/fault.html"
+has "Faults:                estop" "$OUT"; has "fault: estop" "$(cat "$TMP/fault.html")"
+
 # unknown and invalid sessions
 expect 4 report session s-nope; has "no session 's-nope'" "$ERR"; has "report athlete" "$ERR"
 expect 2 report session ../etc
