@@ -24,7 +24,8 @@ chrome() {
   local profile
   profile=$(mktemp -d "$TMP/profile.XXXXXX")
   timeout 120 "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
-    --disable-background-networking --disable-component-update --disable-sync --user-data-dir="$profile" "$@" \
+    --disable-background-networking --disable-component-update --disable-sync --disable-dev-shm-usage \
+    --user-data-dir="$profile" "$@" \
     2>>"$TMP/chromium.log"
 }
 
