@@ -71,7 +71,7 @@ std::vector<json> trace_minutes(const std::vector<json>& rows) {
   size_t i = 0;
   while (i < rows.size()) {
     const double t0 = rows[i].value("t_s", 0.0);
-    const long minute = static_cast<long>(std::floor(t0 / 60));
+    const double minute = std::floor(t0 / 60);  // compared as a double: a damaged t_s cannot overflow a cast
     const std::string phase = rows[i].value("phase", "");
     Mean target, measured, speed, incline, cadence;
     std::vector<std::string> states, faults;
@@ -80,7 +80,7 @@ std::vector<json> trace_minutes(const std::vector<json>& rows) {
     for (; i < rows.size(); ++i) {
       const json& r = rows[i];
       const double t = r.value("t_s", 0.0);
-      if (static_cast<long>(std::floor(t / 60)) != minute || r.value("phase", "") != phase) break;
+      if (std::floor(t / 60) != minute || r.value("phase", "") != phase) break;
       t1 = t;
       ++n;
       target.add(r["support_target_pct"]);
