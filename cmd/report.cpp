@@ -1,12 +1,15 @@
 // lever report: reports for clinicians (tables, HTML) and pipelines (json, ndjson, csv).
+#include <functional>
 #include <memory>
 
 #include <fmt/format.h>
 
 #include "commands.hpp"
 #include "lever/report/athlete.hpp"
+#include "lever/report/calibration.hpp"
 #include "lever/report/clinic.hpp"
 #include "lever/report/html.hpp"
+#include "lever/report/session.hpp"
 #include "lever/store/athletes.hpp"
 #include "lever/store/pain.hpp"
 #include "lever/util/error.hpp"
@@ -17,7 +20,7 @@ namespace lever::cmd {
 namespace {
 
 struct ReportArgs {
-  std::string id, html, since, until;
+  std::string id, html, since, until, record;
   bool deidentify = false;
   int due_days = 14;
 };
@@ -37,6 +40,13 @@ void add_time_options(CLI::App* sub, ReportArgs& a) {
   sub->add_option("--since", a.since, "Leave out what happened before TIME (ISO 8601 or -4w)")->type_name("TIME");
   sub->add_option("--until", a.until, "Leave out what happened after TIME")->type_name("TIME");
   sub->add_flag("--deidentify", a.deidentify, "Research export: stable pseudonyms, no names, no free-text notes");
+}
+
+// Writes the HTML page first: a page that cannot be written fails the command before any output.
+void maybe_write_html(Context& ctx, const std::string& path, const std::function<std::string()>& page) {
+  if (path.empty()) return;
+  report::write_html(path, page());
+  ctx.note(fmt::format("wrote {}", path));
 }
 
 }  // namespace
@@ -84,6 +94,34 @@ void add_report(CLI::App& app, Context& ctx) {
       out.heading("Units needing calibration");
       out.records(report::unit_columns(), due);
     }
+  });
+
+  auto* ses = app.add_subcommand("session", "One session: summary, pain check-ins and the telemetry trace");
+  ses->add_option("SESSION", a->id, "Session ID")->required()->type_name("SESSION");
+  ses->add_option("--html", a->html, "Also write a self-contained HTML page with the trace charts")->type_name("FILE");
+  ses->add_flag("--deidentify", a->deidentify, "Research export: stable pseudonyms, no names, no free-text notes");
+  ses->callback([&ctx, a] {
+    require_id("session", a->id);
+    report::ReportOptions o;
+    o.deidentify = a->deidentify;
+    auto r = report::session_report(ctx.store(), a->id, o);
+    for (const auto& w : r["warnings"]) ctx.warn(w.get<std::string>());
+    maybe_write_html(ctx, a->html, [&] { return report::session_report_html(r); });
+    report::print_session_report(ctx.out(), ctx.format(), r);
+  });
+
+  auto* cal = app.add_subcommand("calibration", "A unit's calibration certificate (the newest calibration, or --record)");
+  cal->add_option("UNIT", a->id, "Unit ID (lower-case serial)")->required()->type_name("UNIT");
+  cal->add_option("--record", a->record, "Report this calibration record or check instead of the newest calibration")
+      ->type_name("ID");
+  cal->add_option("--html", a->html, "Also write the certificate as a printable HTML page (one A4 sheet)")->type_name("FILE");
+  cal->callback([&ctx, a] {
+    require_id("unit", a->id);
+    if (!a->record.empty()) require_id("calibration record", a->record);
+    auto r = report::calibration_report(ctx.store(), a->id, a->record);
+    if (r.value("result", "") != "PASS") ctx.warn(r.value("headline", "") + ": " + r.value("detail", ""));
+    maybe_write_html(ctx, a->html, [&] { return report::calibration_report_html(r); });
+    report::print_calibration_report(ctx.out(), ctx.format(), r);
   });
 
   auto* units = app.add_subcommand("units", "Every unit: serial, firmware, calibration state and due date");

@@ -24,7 +24,7 @@ end
 function __lever_at --argument-names want --description 'True when the command path is want'
     test (__lever_path) = "$want"
 end
-set -g __lever_valued --allow-uncalibrated --at --baseline-pain --baud --cadence --clear-flag --consecutive --count --decision --dir --due-days --due-within --faults --flag --flag-note --format --frame-height --gain-error --html --import --import-format --incline --loop-hz --lower-rate --mass --minutes --name --note --nvram --offset-error --pain-before --port --profile --program --pty --rate --reason --recent --reference --sample-rate --seconds --seed --serial --session --severity --side --since --speed --step --store --support --sweep-points --swelling --tcp --telemetry-period --template --time-scale --tolerance --unit --units --until --user --when
+set -g __lever_valued --allow-uncalibrated --at --baseline-pain --baud --cadence --clear-flag --consecutive --count --decision --dir --due-days --due-within --faults --flag --flag-note --format --frame-height --gain-error --html --import --import-format --incline --loop-hz --lower-rate --mass --minutes --name --note --nvram --offset-error --pain-before --port --profile --program --pty --rate --reason --recent --record --reference --sample-rate --seconds --seed --serial --session --severity --side --since --speed --step --store --support --sweep-points --swelling --tcp --telemetry-period --template --time-scale --tolerance --unit --units --until --user --when
 function __lever_subs --argument-names key
     switch $key
         case '-'
@@ -108,10 +108,14 @@ function __lever_subs --argument-names key
         case 'sim'
             printf '%s\n' 
         case 'report'
-            printf '%s\n' athlete clinic units pain
+            printf '%s\n' athlete clinic session calibration units pain
         case 'report athlete'
             printf '%s\n' 
         case 'report clinic'
+            printf '%s\n' 
+        case 'report session'
+            printf '%s\n' 
+        case 'report calibration'
             printf '%s\n' 
         case 'report units'
             printf '%s\n' 
@@ -358,6 +362,8 @@ complete -c lever -n "__lever_at 'sim'" -l no-pacing
 complete -c lever -n "__lever_at 'sim'" -l seconds -x
 complete -c lever -f -n "__lever_at 'report'" -a 'athlete' -d 'Week by week: sessions, support, knee load, pain, decisions'
 complete -c lever -f -n "__lever_at 'report'" -a 'clinic' -d 'Every athlete: plan step, last session, red flags, missing logs; units due'
+complete -c lever -f -n "__lever_at 'report'" -a 'session' -d 'One session: summary, pain check-ins and the telemetry trace'
+complete -c lever -f -n "__lever_at 'report'" -a 'calibration' -d 'A unit\'s calibration certificate (the newest calibration, or --record)'
 complete -c lever -f -n "__lever_at 'report'" -a 'units' -d 'Every unit: serial, firmware, calibration state and due date'
 complete -c lever -f -n "__lever_at 'report'" -a 'pain' -d 'The athlete\'s raw pain and symptom log, for export'
 complete -c lever -n "__lever_at 'report'" -l help
@@ -375,6 +381,15 @@ complete -c lever -n "__lever_at 'report clinic'" -l html -r -F
 complete -c lever -n "__lever_at 'report clinic'" -l since -x
 complete -c lever -n "__lever_at 'report clinic'" -l until -x
 complete -c lever -n "__lever_at 'report clinic'" -l deidentify
+complete -c lever -n "__lever_at 'report session'" -l help
+complete -c lever -n "__lever_at 'report session'" -s h
+complete -c lever -n "__lever_at 'report session'" -l html -r -F
+complete -c lever -n "__lever_at 'report session'" -l deidentify
+complete -c lever -n "__lever_at 'report calibration'" -l help
+complete -c lever -n "__lever_at 'report calibration'" -s h
+complete -c lever -n "__lever_at 'report calibration'" -l record -x
+complete -c lever -n "__lever_at 'report calibration'" -l html -r -F
+complete -c lever -f -n "__lever_at 'report calibration'" -a '(lever __ids unit 2>/dev/null)'
 complete -c lever -n "__lever_at 'report units'" -l help
 complete -c lever -n "__lever_at 'report units'" -s h
 complete -c lever -n "__lever_at 'report units'" -l due-within -x

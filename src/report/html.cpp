@@ -9,7 +9,7 @@
 
 namespace lever::report {
 
-std::string html_page(const std::string& title, const std::string& body) {
+std::string html_page(const std::string& title, const std::string& body, const std::string& extra_css) {
   return R"(<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>)" + html_escape(title) +
@@ -25,8 +25,10 @@ svg.chart { max-width: 100%; height: auto; display: block; margin: 12px 0; }
 .note { font-size: 11px; color: #666; }
 @media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } table, svg.chart { break-inside: avoid; }
   th { background: #eee !important; -webkit-print-color-adjust: exact; print-color-adjust: exact; } }
-@page { margin: 15mm; }
-</style></head><body>
+@page { size: A4; margin: 15mm; }
+.cols { display: flex; gap: 24px; } .cols > div { flex: 1; }
+table.record { width: auto; } table.record th { text-align: left; font-weight: normal; color: #444; padding-right: 18px; }
+)" + extra_css + R"(</style></head><body>
 )" + body + "\n</body></html>\n";
 }
 
@@ -46,6 +48,18 @@ std::string html_table(const std::vector<Column>& cols, const std::vector<nlohma
     o += "</tr>\n";
   }
   if (rows.empty()) o += "<tr><td colspan=\"" + std::to_string(cols.size()) + "\">(none)</td></tr>\n";
+  return o + "</tbody></table>\n";
+}
+
+std::string html_record(const std::vector<Column>& cols, const nlohmann::json& row) {
+  std::ostringstream sink;
+  Printer p(OutputOptions{}, sink);
+  std::string o = "<table class=\"record\"><tbody>\n";
+  for (const auto& c : cols) {
+    static const nlohmann::json null_value;
+    const auto& v = row.contains(c.key) ? row[c.key] : null_value;
+    o += "<tr><th>" + html_escape(c.header) + "</th><td>" + html_escape(p.cell(c, v)) + "</td></tr>\n";
+  }
   return o + "</tbody></table>\n";
 }
 

@@ -92,6 +92,17 @@ std::string render_svg(const LineChart& c) {
       c.width, c.height, c.width, c.height, html_escape(c.title));
   o += fmt::format("<text x=\"{}\" y=\"18\" font-size=\"13\" font-weight=\"bold\">{}</text>\n", left, html_escape(c.title));
   o += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#999\"/>\n", left, top, pw, ph);
+  auto clamp_x = [&](double x) { return std::clamp(X(x), left, left + pw); };
+  for (const auto& b : c.bands) {
+    double x0 = clamp_x(b.x0), x1 = clamp_x(b.x1);
+    if (x1 - x0 < 0.5) continue;
+    o += fmt::format("<rect x=\"{:.1f}\" y=\"{}\" width=\"{:.1f}\" height=\"{}\" fill=\"{}\" class=\"band\"/>\n", x0, top,
+                     x1 - x0, ph, b.color);
+    // Roughly 5.5 px per character at font-size 9: a label that does not fit is left out, not clipped.
+    if (!b.label.empty() && 5.5 * static_cast<double>(b.label.size()) + 6 < x1 - x0)
+      o += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"9\" fill=\"#555\">{}</text>\n", x0 + 3, top + ph - 5,
+                       html_escape(b.label));
+  }
   for (double v = ys.lo; v <= ys.hi + ys.step / 2; v += ys.step) {
     double y = Y(v, false);
     o += fmt::format("<line x1=\"{:.1f}\" x2=\"{:.1f}\" y1=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#e5e5e5\"/>"
@@ -128,10 +139,12 @@ std::string render_svg(const LineChart& c) {
   double legend_x = left + 8;
   for (const auto& s : c.series) {
     std::string pts;
+    size_t finite = 0;
+    for (size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) finite += std::isfinite(s.y[i]) ? 1 : 0;
     for (size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) {
       if (!std::isfinite(s.y[i])) continue;
       double px = X(s.x[i]), py = Y(s.y[i], s.right_axis);
-      if (s.points)
+      if (s.points || finite == 1)  // a line through one point is invisible: show the point itself
         o += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3.5\" fill=\"{}\"/>\n", px, py, s.color);
       else
         pts += fmt::format("{:.1f},{:.1f} ", px, py);
@@ -143,6 +156,14 @@ std::string render_svg(const LineChart& c) {
                      "<text x=\"{:.1f}\" y=\"{:.1f}\">{}</text>\n",
                      legend_x, top + 6, s.color, legend_x + 14, top + 15, html_escape(s.name));
     legend_x += 24 + 7.0 * static_cast<double>(s.name.size());
+  }
+  for (const auto& m : c.markers) {
+    double x = clamp_x(m.x);
+    bool right_half = x > left + pw / 2;  // the label goes inwards, never over the axis labels
+    o += fmt::format("<line x1=\"{:.1f}\" x2=\"{:.1f}\" y1=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"1.5\" "
+                     "stroke-dasharray=\"3 2\" class=\"marker\"/><text x=\"{:.1f}\" y=\"{:.1f}\" fill=\"{}\" font-size=\"10\"{}>{}</text>\n",
+                     x, x, top, top + ph, m.color, right_half ? x - 3 : x + 3, top + 28, m.color,
+                     right_half ? " text-anchor=\"end\"" : "", html_escape(m.label));
   }
   o += "</svg>\n";
   return o;

@@ -10,8 +10,12 @@
 
 namespace lever::report {
 
-/// Wraps body HTML in a complete page with lever's report stylesheet.
-std::string html_page(const std::string& title, const std::string& body);
+/// Wraps body HTML in a complete page with lever's report stylesheet (A4 when printed), plus
+/// `extra_css` for a page's own layout (e.g. the one-page calibration certificate).
+std::string html_page(const std::string& title, const std::string& body, const std::string& extra_css = "");
+
+/// A two-column "label: value" table for one record (the HTML twin of Printer::record).
+std::string html_record(const std::vector<Column>& cols, const nlohmann::json& row);
 
 /// An HTML table of records using the same columns (and cell rendering) as the text tables.
 std::string html_table(const std::vector<Column>& cols, const std::vector<nlohmann::json>& rows);

@@ -23,6 +23,20 @@ struct Threshold {
   std::string color = "#c0392b"; ///< CSS colour
 };
 
+/// A shaded stretch of the x axis behind the data, e.g. one phase of a session.
+struct Band {
+  double x0 = 0, x1 = 0;          ///< start and end on the x axis
+  std::string label;              ///< text at the top of the band (left out when the band is too narrow)
+  std::string color = "#eef2f6";  ///< CSS fill colour
+};
+
+/// A vertical mark at one x value, e.g. the moment a unit fault appeared.
+struct Marker {
+  double x = 0;                   ///< where on the x axis
+  std::string label;              ///< short text beside the mark
+  std::string color = "#c0392b";  ///< CSS colour
+};
+
 /// A line chart with a left and an optional right axis.
 struct LineChart {
   std::string title;                 ///< shown above the plot
@@ -35,6 +49,8 @@ struct LineChart {
   double y_min = 0, y_max = 0;       ///< left axis range (equal: derived from the data)
   double y2_min = 0, y2_max = 0;     ///< right axis range (equal: derived from the data)
   int width = 760, height = 280;     ///< size in CSS pixels
+  std::vector<Band> bands;           ///< shaded x ranges drawn behind the data
+  std::vector<Marker> markers;       ///< vertical marks drawn over the data
 };
 
 /// Renders the chart as an inline <svg> element (with a <title> for screen readers).

@@ -1,0 +1,48 @@
+// `lever report calibration UNIT`: a calibration certificate from a calibration record, or, for a
+// failed or aborted attempt or a verification check, a report that says plainly what it is.
+#pragma once
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "lever/cli/output.hpp"
+#include "lever/store/store.hpp"
+
+namespace lever::report {
+
+/// What a calibration record amounts to, in the words the report prints.
+struct CertificateVerdict {
+  bool certificate = false;  ///< true only for a passing, verified calibration that was written to the unit
+  std::string result;        ///< "PASS", "FAIL" or "ABORTED"
+  std::string headline;      ///< e.g. "Calibration certificate" or "CALIBRATION FAILED: NOT A VALID CERTIFICATE"
+  std::string detail;        ///< one sentence: what this means for the unit
+};
+
+/// Judges a calibration record (schemas/calibration.schema.json). A record that claims a pass without
+/// a passing verification or a calibration written to the unit is not a certificate either.
+CertificateVerdict certificate_verdict(const nlohmann::json& record);
+
+/// The record to report: `record_id` when given (it must belong to `unit`), else the newest record of
+/// kind calibration (whatever its result). Error(not_found) with a hint when there is none.
+nlohmann::json pick_calibration_record(const Store& store, const std::string& unit, const std::string& record_id);
+
+/// The report as data: verdict, record details, references, readings, fits, verification points.
+nlohmann::json calibration_report(const Store& store, const std::string& unit, const std::string& record_id);
+
+/// Columns of the verification points (csv/ndjson output; one row per point).
+const std::vector<Column>& certificate_point_columns();
+
+/// Columns of the record details (the report's first section).
+const std::vector<Column>& certificate_detail_columns();
+
+/// The record details of a report as one flat row for the columns above.
+nlohmann::json certificate_details(const nlohmann::json& report);
+
+/// Prints the report: table sections; one JSON document; or the verification points (ndjson, csv).
+void print_calibration_report(Printer& out, Format format, const nlohmann::json& report);
+
+/// The certificate as one self-contained HTML page laid out for one A4 sheet.
+std::string calibration_report_html(const nlohmann::json& report);
+
+}  // namespace lever::report
