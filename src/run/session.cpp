@@ -71,8 +71,14 @@ LoopResult drive_session(Context& ctx, device::Unit& unit, const RunRequest& r, 
   if (live) hooks.display = [](const LiveView& v) { std::cerr << '\r' << live_line(v) << "\x1b[K" << std::flush; };
   LoopResult res = run_loop(unit, opt, hooks);
   if (live) std::cerr << '\n';
-  if (auto err = rec.finish(); !err.empty())
+  if (auto err = rec.finish(); !err.empty()) {
     ctx.warn(fmt::format("some telemetry of session {} could not be saved: {}", sid, err));
+    // Scripts must not read a session with lost records as a clean success.
+    if (res.code == Exit::ok) {
+      res.code = Exit::failure;
+      res.message = fmt::format("the session completed, but some of its telemetry could not be saved: {}", err);
+    }
+  }
   return res;
 }
 
@@ -131,7 +137,9 @@ void finish_session(Context& ctx, json session, const LoopResult& res, bool plan
                        athlete, sid));
   if (res.code != Exit::ok)
     throw Error(res.code, res.message,
-                res.stop_reason == "link-lost"
+                res.status == "completed"
+                    ? "the session document is saved; fix the disk (free space, check it) before the next session"
+                : res.stop_reason == "link-lost"
                     ? "check the cable and the unit; release the runner with 'lever unit lower' once it answers"
                     : "check the runner; release the support with 'lever unit lower' (after 'lever unit reset' for a latched fault)");
   ctx.note(res.message);

@@ -153,4 +153,15 @@ same "$(py 'd["stop_reason"], d["final_state"], d["status"]' "$TMP/out")" "store
   fail "the session ran on after its telemetry failed"
 verify "run, telemetry failing" EIO
 
+# --- on the virtual clock the whole session runs before the writer's first batch: the session
+# completes, but a lost batch still fails the command, so no script reads it as a clean success.
+restore
+faulty LEVER_IOFAIL_OP=write LEVER_IOFAIL_ERRNO=ENOSPC LEVER_IOFAIL_COUNT=1 LEVER_IOFAIL_PATH="$LEVER_STORE/telemetry/" -- \
+  --json run ann --port "$SIM" --pain-before 1 --support 20 --speed 8 --minutes 1
+same "$RC" 1 "run whose last telemetry batch failed"
+has "the session completed, but some of its telemetry could not be saved" "$ERR"
+has "No space left on device" "$ERR"
+same "$(py 'd["status"], d["exit_code"]' "$TMP/out")" "completed 1" "session record of the completed run"
+verify "run, last telemetry batch failing" ENOSPC
+
 finish
