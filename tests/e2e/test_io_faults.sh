@@ -18,7 +18,7 @@ declare -A ETEXT=([EIO]="Input/output error" [ENOSPC]="No space left on device" 
 WRITE_OPS=open,write,fsync,fdatasync,rename,ftruncate,mkdir
 # Under the sanitizers every lever is ten times slower: test every STRIDE-th call there.
 STRIDE=1
-[ "${LEVER_CRASH_ROUNDS:-150}" -lt 100 ] && STRIDE=3
+[ "${LEVER_CRASH_ROUNDS:-150}" -lt 100 ] && STRIDE=5
 
 # --- the store every case starts from
 expect 0 athlete add ann --mass 75 --cadence 164
