@@ -104,7 +104,7 @@ void add_athlete(CLI::App& app, Context& ctx) {
 
   auto* sh = app.add_subcommand("show", "Show an athlete with flags and the recent pain log");
   sh->add_option("ID", a->id, "Athlete ID")->required()->type_name("ATHLETE");
-  sh->add_option("--recent", a->recent, "How many recent pain entries to show")->capture_default_str();
+  sh->add_option("--recent", a->recent, "How many recent pain entries to show")->check(CLI::Range(0, 100000))->capture_default_str();
   sh->callback([&ctx, a] {
     require_id("athlete", a->id);
     show(ctx, a->id, a->recent);

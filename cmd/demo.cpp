@@ -23,6 +23,8 @@ void add_demo(CLI::App& app, Context& ctx) {
       std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/lever-demo-XXXXXX";
       if (!::mkdtemp(tmpl.data())) throw_io_error("create a demo directory in", tmpl, errno);
       store = tmpl;
+    } else if (std::filesystem::exists(store) && !std::filesystem::is_directory(store)) {
+      throw Error(Exit::usage, fmt::format("{} is a file, not a directory", store), "give --dir a new or empty directory");
     } else if (std::filesystem::exists(store) && !std::filesystem::is_empty(store)) {
       throw Error(Exit::usage, fmt::format("{} is not empty", store), "give --dir a new or empty directory");
     }

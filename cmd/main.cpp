@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <exception>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -33,6 +35,26 @@ const CommandRow kCommands[] = {
 void print_error(const std::string& what, const std::string& hint) {
   std::cerr << "lever: error: " << what << '\n';
   if (!hint.empty()) std::cerr << "lever: hint: " << hint << '\n';
+}
+
+// CLI11 says only "A subcommand is required" for both a missing and a mistyped subcommand; this
+// names the command, the word it did not know, and the subcommands it does know.
+bool print_subcommand_error(CLI::App& app) {
+  CLI::App* at = &app;
+  for (auto subs = at->get_subcommands(); !subs.empty(); subs = at->get_subcommands()) at = subs.front();
+  if (at->get_require_subcommand_min() == 0 || !at->get_subcommands().empty()) return false;
+  std::string path;
+  for (CLI::App* a = at; a; a = a->get_parent()) path = a->get_name() + (path.empty() ? "" : " " + path);
+  std::string known;
+  for (const auto* s : at->get_subcommands([](CLI::App* s) { return s->get_name().rfind("__", 0) != 0; }))
+    known += (known.empty() ? "" : ", ") + s->get_name();
+  std::vector<std::string> extra;  // the unknown word may have fallen through to a parent
+  for (CLI::App* a = at; a && extra.empty(); a = a->get_parent()) extra = a->remaining();
+  if (!extra.empty() && !extra.front().empty() && extra.front()[0] != '-')
+    print_error(fmt::format("'{}' has no subcommand '{}'", path, extra.front()), fmt::format("use one of: {}", known));
+  else
+    print_error(fmt::format("'{}' needs a subcommand", path), fmt::format("use one of: {}", known));
+  return true;
 }
 
 }  // namespace
@@ -77,6 +99,9 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     std::cout << e.what() << '\n';
     return 0;
+  } catch (const CLI::RequiredError& e) {
+    if (!print_subcommand_error(app)) print_error(e.what(), "run 'lever --help' or 'lever COMMAND --help' for usage");
+    return lever::to_int(lever::Exit::usage);
   } catch (const CLI::ParseError& e) {
     print_error(e.what(), "run 'lever --help' or 'lever COMMAND --help' for usage");
     return lever::to_int(lever::Exit::usage);

@@ -93,7 +93,7 @@ void add_template_commands(CLI::App& app, Context& ctx, const std::shared_ptr<Pl
   add->add_option("FILE", a->file, "Template JSON file, or - for standard input")->required();
   add->add_flag("--replace", a->replace, "Replace a store template with the same ID");
   add->callback([&ctx, a] {
-    json doc = parse_json_text(read_input(a->file), a->file);
+    json doc = parse_json_text(read_input(a->file), a->file == "-" ? "stdin" : a->file);
     if (auto issues = template_problems(doc); !issues.empty()) report_problems(ctx, issues, a->file, "template");
     std::string id = doc["id"].get<std::string>();
     if (is_builtin_template(id))
@@ -143,7 +143,7 @@ void add_document_commands(CLI::App& app, Context& ctx, const std::shared_ptr<Pl
   im->add_option("FILE", a->file, "Plan JSON file, or - for standard input")->required();
   im->add_flag("--replace", a->replace, "Replace the athlete's existing plan");
   im->callback([&ctx, a] {
-    json doc = parse_json_text(read_input(a->file), a->file);
+    json doc = parse_json_text(read_input(a->file), a->file == "-" ? "stdin" : a->file);
     if (auto issues = plan_problems(doc); !issues.empty()) report_problems(ctx, issues, a->file, "plan");
     std::string id = doc["athlete_id"].get<std::string>();
     auto& store = ctx.store();
@@ -158,7 +158,7 @@ void add_document_commands(CLI::App& app, Context& ctx, const std::shared_ptr<Pl
   auto* va = app.add_subcommand("validate", "Check a plan or template file; problems are named by JSON Pointer");
   va->add_option("FILE", a->file, "Plan or template JSON file, or - for standard input")->required();
   va->callback([&ctx, a] {
-    json doc = parse_json_text(read_input(a->file), a->file);
+    json doc = parse_json_text(read_input(a->file), a->file == "-" ? "stdin" : a->file);
     std::string kind = doc.is_object() ? doc.value("kind", "") : "";
     if (kind != "lever-template" && kind != "lever-plan")
       report_problems(ctx, {{"/kind", "must be \"lever-plan\" or \"lever-template\""}}, a->file, "plan or template");

@@ -1,4 +1,5 @@
 // lever store check|path: the store's health and location.
+#include <algorithm>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -24,9 +25,13 @@ void add_store(CLI::App& app, Context& ctx) {
     auto& out = ctx.out();
     if (!out.is_table() || !rows.empty())
       out.records({{"severity", "Severity"}, {"file", "File"}, {"line", "Line"}, {"problem", "Problem"}}, rows);
-    if (errors)
-      throw Error(Exit::invalid_data, fmt::format("the store {} has {} problem{}", store.dir().string(), errors, errors == 1 ? "" : "s"),
+    if (errors) {
+      const auto& first = *std::find_if(problems.begin(), problems.end(), [](const StoreProblem& p) { return !p.warning; });
+      throw Error(Exit::invalid_data,
+                  fmt::format("the store {} has {} problem{}, first {}{}: {}", store.dir().string(), errors, errors == 1 ? "" : "s",
+                              first.file, first.line ? fmt::format(" line {}", first.line) : "", first.message),
                   "fix or restore the files named above from a backup, then run 'lever store check' again");
+    }
     ctx.note(fmt::format("store {} is healthy{}", store.dir().string(),
                          problems.empty() ? "" : fmt::format(" ({} warning{})", problems.size(), problems.size() == 1 ? "" : "s")));
   });

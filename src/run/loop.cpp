@@ -166,6 +166,17 @@ private:
     return true;
   }
 
+  // A session whose records cannot be saved stops: the runner is not driven without a record.
+  bool check_store() {
+    if (!hooks_.store_error) return true;
+    std::string err = hooks_.store_error();
+    if (err.empty()) return true;
+    hold();
+    stop("store-error", Exit::failure,
+         fmt::format("the session's records cannot be saved ({}): the unit holds (belt stopping, support held)", err));
+    return false;
+  }
+
   void drive() {
     auto& clock = unit_.clock();
     const auto& prog = opt_.program;
@@ -197,6 +208,7 @@ private:
       sum_.add(p, st, t_ - last_t);
       last_t = t_;
       if (!check_pain(t_)) return;
+      if (!check_store()) return;
       if (ph != phase && !ending) {
         phase = ph;
         event({{"event", "phase"}, {"t_s", t_}, {"phase", p.name}, {"kind", p.kind}, {"duration_s", p.duration_s},

@@ -59,6 +59,17 @@ Program program_from_step(const json& step) {
 }
 
 Program program_from_args(double support_pct, double speed_kmh, double incline_pct, double minutes) {
+  // The command line obeys the same limits as a program file, named by the option that broke one.
+  json doc = {{"phases", json::array({{{"duration_s", minutes * 60.0}, {"support_pct", support_pct},
+                                        {"speed_kmh", speed_kmh}, {"incline_pct", incline_pct}}})}};
+  if (auto issues = program_problems(doc); !issues.empty()) {
+    const auto& i = issues.front();
+    std::string option = i.pointer == "/phases/0/support_pct" ? "--support"
+                         : i.pointer == "/phases/0/speed_kmh" ? "--speed"
+                         : i.pointer == "/phases/0/incline_pct" ? "--incline"
+                                                                 : "--minutes";
+    throw Error(Exit::usage, fmt::format("{}: {}", option, i.message), "see lever-run(1) and schemas/program.schema.json");
+  }
   Program p;
   p.source = "command line";
   p.name = fmt::format("{:g} % support at {:g} km/h, {:g} % incline for {:g} min", support_pct, speed_kmh, incline_pct, minutes);

@@ -79,6 +79,11 @@ long Recorder::written() const {
   return written_;
 }
 
+std::string Recorder::error() const {
+  std::lock_guard lk(mu_);
+  return error_;
+}
+
 void Recorder::flush_queued(std::unique_lock<std::mutex>& lk) {
   auto samples = std::move(samples_);
   auto pains = std::move(pains_);

@@ -67,11 +67,18 @@ LoopResult drive_session(Context& ctx, device::Unit& unit, const RunRequest& r, 
     e["session_id"] = sid;
     std::cout << e.dump() << '\n' << std::flush;
   };
+  hooks.store_error = [&] { return rec.error(); };
   if (live) hooks.display = [](const LiveView& v) { std::cerr << '\r' << live_line(v) << "\x1b[K" << std::flush; };
   LoopResult res = run_loop(unit, opt, hooks);
   if (live) std::cerr << '\n';
-  if (auto err = rec.finish(); !err.empty())
+  if (auto err = rec.finish(); !err.empty()) {
     ctx.warn(fmt::format("some telemetry of session {} could not be saved: {}", sid, err));
+    // Scripts must not read a session with lost records as a clean success.
+    if (res.code == Exit::ok) {
+      res.code = Exit::failure;
+      res.message = fmt::format("the session completed, but some of its telemetry could not be saved: {}", err);
+    }
+  }
   return res;
 }
 
@@ -94,7 +101,7 @@ void finish_session(Context& ctx, json session, const LoopResult& res, bool plan
   session.erase("pid");
   auto& store = ctx.store();
   std::string decision;
-  {
+  try {
     auto lock = store.lock();
     store.save(collection("session"), sid, session);
     ctx.audit("session.end", sid, {{"status", res.status}, {"stop_reason", session["stop_reason"]}});
@@ -107,6 +114,12 @@ void finish_session(Context& ctx, json session, const LoopResult& res, bool plan
         ctx.warn(std::string("the session is saved, but the plan could not be updated: ") + e.what());
       }
     }
+  } catch (const Error& e) {
+    // The unit is already safe; say so, and that the record is the part that failed.
+    throw Error(Exit::failure,
+                fmt::format("session {} ended ({}) with the unit in {}, but its record could not be completed: {}", sid,
+                            res.message, device::state_name(res.last.state), e.what()),
+                "check the runner and release the support with 'lever unit lower'; the next 'lever run' marks the session incomplete");
   }
   json row = summary_row(session);
   if (ctx.format() == Format::ndjson) {
@@ -124,7 +137,9 @@ void finish_session(Context& ctx, json session, const LoopResult& res, bool plan
                        athlete, sid));
   if (res.code != Exit::ok)
     throw Error(res.code, res.message,
-                res.stop_reason == "link-lost"
+                res.status == "completed"
+                    ? "the session document is saved; fix the disk (free space, check it) before the next session"
+                : res.stop_reason == "link-lost"
                     ? "check the cable and the unit; release the runner with 'lever unit lower' once it answers"
                     : "check the runner; release the support with 'lever unit lower' (after 'lever unit reset' for a latched fault)");
   ctx.note(res.message);

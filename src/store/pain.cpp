@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cmath>
 
 #include <fmt/format.h>
 
@@ -17,7 +18,8 @@ using nlohmann::json;
 bool PainRefs::athlete(const std::string& id) {
   auto it = athletes_.find(id);
   if (it != athletes_.end()) return it->second;
-  bool ok = store_.has(collection("athlete"), id);
+  // Loading (not just finding) the document: a damaged athlete file is refused with its problem.
+  bool ok = store_.load(collection("athlete"), id).has_value();
   athletes_[id] = ok;
   return ok;
 }
@@ -58,7 +60,10 @@ std::optional<int> parse_score(const std::string& text, std::string& why) {
   }
   double d = 0;
   auto [pd, ecd] = std::from_chars(s.data(), s.data() + s.size(), d);
-  if (ecd == std::errc{} && pd == s.data() + s.size())
+  if ((ec == std::errc::result_out_of_range && p == s.data() + s.size()) ||
+      (ecd == std::errc{} && pd == s.data() + s.size() && !std::isfinite(d)))
+    why = fmt::format("must be 0-10 on the numeric pain rating scale (found {})", s);
+  else if (ecd == std::errc{} && pd == s.data() + s.size())
     why = fmt::format("must be a whole number 0-10 (found {}; round to the score the athlete gives)", s);
   else
     why = fmt::format("'{}' is not a number (give a whole number 0-10)", s);

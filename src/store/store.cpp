@@ -291,10 +291,26 @@ void Store::append_batch(const Collection& c, const std::vector<std::pair<std::s
   make_private_dirs(jdir);
   fs::path jfile = jdir / (new_record_id("batch") + ".ndjson");
   write_file_atomic(jfile, journal_text);
-  for (const auto& [key, lines] : by_key) {
-    fs::path p = path(c, key);
-    make_private_dirs(p.parent_path());
-    append_lines_durable(p, lines);
+  std::vector<std::pair<fs::path, uintmax_t>> done;  // logs appended so far, with their old sizes
+  try {
+    for (const auto& [key, lines] : by_key) {
+      fs::path p = path(c, key);
+      make_private_dirs(p.parent_path());
+      std::error_code ec;
+      uintmax_t old = fs::exists(p, ec) ? fs::file_size(p, ec) : 0;
+      append_lines_durable(p, lines);
+      done.emplace_back(p, old);
+    }
+  } catch (const Error&) {
+    // The caller is told the batch failed, so none of it may appear later: cut the logs back and
+    // drop the journal. If that fails too, the journal stays and the next write completes the batch.
+    try {
+      for (const auto& [p, old] : done) truncate_durable(p, old);
+      fs::remove(jfile);
+      sync_directory(jdir);
+    } catch (const std::exception&) {
+    }
+    throw;
   }
   fs::remove(jfile);
   sync_directory(jdir);

@@ -104,6 +104,13 @@ void write_file_atomic(const fs::path& path, std::string_view content) {
   sync_directory(dir);
 }
 
+void truncate_durable(const fs::path& path, uintmax_t size) {
+  Fd f(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
+  if (f.fd < 0) throw_io_error("open", path, errno);
+  if (::ftruncate(f.fd, static_cast<off_t>(size)) != 0) throw_io_error("truncate", path, errno);
+  if (::fsync(f.fd) != 0) throw_io_error("sync", path, errno);
+}
+
 size_t repair_torn_tail(const fs::path& path) {
   Fd f(::open(path.c_str(), O_RDWR | O_CLOEXEC));
   if (f.fd < 0) {

@@ -78,6 +78,8 @@ std::optional<TimePoint> parse_iso(std::string_view s) {
   if (!mo || !c.eat('-')) return std::nullopt;
   auto d = c.digits(2);
   if (!d || *mo < 1 || *mo > 12 || *d < 1 || *d > days_in(*y, *mo)) return std::nullopt;
+  // A TimePoint counts nanoseconds in 64 bits (years 1678-2261): a year outside would wrap around.
+  if (*y < 1900 || *y > 2200) return std::nullopt;
   int hh = 0, mi = 0, ss = 0;
   long ms = 0;
   bool has_offset = false;

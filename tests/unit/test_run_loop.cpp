@@ -104,3 +104,17 @@ TEST_CASE("run loop: link loss and disconnect end with link-lost and exit 6; the
 
 // Stop signals (SIGINT -> HOLD, 130) are tested on the real process in tests/e2e/test_run_pty.sh:
 // doctest installs its own signal handlers around each test case.
+
+TEST_CASE("run loop: records that cannot be saved stop the session with the unit holding") {
+  test::SimUnit s;
+  auto opt = options(10);
+  int ticks = 0;
+  run::LoopHooks h;
+  h.store_error = [&]() -> std::string { return ++ticks > 200 ? "cannot write telemetry: Input/output error" : ""; };
+  auto r = run::run_loop(*s.unit, opt, h);
+  check_safe(s, r);
+  CHECK(r.stop_reason == "store-error");
+  CHECK(r.code == Exit::failure);
+  CHECK(r.message.find("Input/output error") != std::string::npos);
+  CHECK(r.summary["duration_s"].get<double>() < 60);
+}

@@ -53,6 +53,7 @@ struct LoopHooks {
   std::function<void(int)> pain_logged;           ///< a typed score to log as a 'during' pain entry
   std::function<void(const LiveView&)> display;   ///< the live display (about 4 times a second)
   std::function<void()> safe_state_sent;          ///< called right after the HOLD frame left (benchmarks)
+  std::function<std::string()> store_error;       ///< why the session's records cannot be saved (empty: they can)
 };
 
 /// How the loop ended.

@@ -42,6 +42,8 @@ public:
   std::string finish();
   /// Samples written so far.
   long written() const;
+  /// The last write error so far (empty: every batch was saved).
+  std::string error() const;
 
 private:
   void run();

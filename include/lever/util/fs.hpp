@@ -1,5 +1,6 @@
 // Crash-safe file primitives: whole-document atomic replace and durable appends to logs.
 #pragma once
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -22,6 +23,9 @@ void append_line_durable(const fs::path& path, std::string_view line);
 
 /// Appends many lines with a single write and fsync (for all-or-nothing imports).
 void append_lines_durable(const fs::path& path, std::string_view lines_with_newlines);
+
+/// Cuts a file back to `size` bytes durably (undoes an append that must not stand).
+void truncate_durable(const fs::path& path, uintmax_t size);
 
 /// Cuts a torn (unterminated) last line from a log; returns the number of bytes removed.
 size_t repair_torn_tail(const fs::path& path);
