@@ -71,6 +71,29 @@ has "lost the link" "$ERR"
 expect 0 --json calibrate show sim-0003
 same "$(field "$OUT" 'd["result"]')" "aborted" "link loss recorded"
 
+# --- noise on the load cells during zero: refused with the measured noise and the limit, nothing written
+N='sim:SIM-0004?clock=virtual'
+before=$(cal_of "$N")
+expect 3 calibrate --port "$N&faults=noise=5:30s@0s" --yes --reference 20kg
+has "zero: the reading is not stable after 3 windows" "$ERR"
+has "(1 sigma) above the limit 1.00 N" "$ERR"
+same "$(cal_of "$N")" "$before" "old calibration kept after a noisy zero"
+expect 0 --json calibrate show sim-0004
+same "$(field "$OUT" 'd["result"], "noise" in d["failure_reason"], len(d["readings"])')" "fail True 0" "noisy zero recorded"
+# a burst that is over by the third window: measured again and the calibration goes through
+expect 0 --json calibrate --port "$N&gain-error=3%&faults=noise=5:1s@0s" --yes --reference 20kg
+same "$(field "$OUT" 'd["result"], d["readings"][0]["step"], d["readings"][0]["noise_n"] < 1')" "pass zero True" "quiet window used"
+
+# --- support drifting mid-sweep: the fit is refused with the worst point; the old calibration stays
+D='sim:SIM-0005?clock=virtual'
+before=$(cal_of "$D")
+expect 3 calibrate --port "$D&faults=drift=8%@11s" --yes --reference 10kg --reference 20kg
+has "actuator sweep readings do not lie on a line" "$ERR"
+has "limit 1.00 N" "$ERR"
+same "$(cal_of "$D")" "$before" "old calibration kept after a drift"
+expect 0 --json calibrate show sim-0005
+same "$(field "$OUT" 'd["result"], "drifted" in d["failure_reason"]')" "fail True" "drift refusal recorded"
+
 # --- the simulator as a separate process over a real pty (real time)
 start_sim "$TMP/sim.log" --pty "$TMP/unit" --serial SIM-0010 --gain-error 4% --offset-error 5
 P="pty:$TMP/unit"
