@@ -27,7 +27,7 @@ void add_sim(CLI::App& app, Context& ctx) {
   auto* pty = app.add_option("--pty", a->pty, "Create a pseudo-terminal and a symlink to it at PATH")->type_name("PATH");
   auto* tcp = app.add_option("--tcp", a->tcp, "Listen for one host at HOST:PORT (or :PORT)")->type_name("ADDR");
   pty->excludes(tcp);
-  app.add_option("--faults", a->faults, "Fault script, e.g. estop@30s,drift=5%@60s,drop=0.01")->type_name("SPEC");
+  app.add_option("--faults", a->faults, "Fault script, e.g. estop@30s,drift=5%@60s,drop=0.01,noise=4:2s@1s")->type_name("SPEC");
   app.add_option("--seed", a->seed, "Seed for noise and fault dice (same seed, same run)")->capture_default_str();
   app.add_option("--time-scale", a->time_scale, "Unit time runs X times faster than real time")
       ->check(CLI::PositiveNumber)->capture_default_str()->type_name("X");

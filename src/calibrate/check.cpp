@@ -93,14 +93,19 @@ CalibrationVerdict check_calibration(const Store& store, const std::string& unit
 }
 
 CalibrationVerdict require_calibration(Store& store, const std::string& unit_id, const device::Calibration& in_unit,
-                                       TimePoint now_t, const std::string& override_reason, const std::string& user) {
+                                       TimePoint now_t, const std::string& override_reason, const std::string& user,
+                                       const std::string& override_flag, const json& context) {
   auto v = check_calibration(store, unit_id, in_unit, now_t);
   if (v.ok) return v;
   if (override_reason.empty())
-    throw Error(Exit::safety, v.problem, v.hint + "; or, on a clinician's responsibility, override with a reason");
+    throw Error(Exit::safety, v.problem,
+                fmt::format("{}; or, on a clinician's responsibility, {} REASON (audited)", v.hint, override_flag));
+  json details = context.is_object() ? context : json::object();
+  details["problem"] = v.problem;
+  details["reason"] = override_reason;
   {
     auto lock = store.lock();  // the audit entry is durable before the caller may move the belt
-    store.audit(user, "calibration.override", unit_id, {{"problem", v.problem}, {"reason", override_reason}});
+    store.audit(user, "calibration.override", unit_id, details);
   }
   return v;
 }

@@ -31,11 +31,11 @@ WindowStats window_stats(const std::vector<double>& xs) {
   return w;
 }
 
-std::string unstable_reason(const WindowStats& w, double limit, int min_n) {
+std::string unstable_reason(const WindowStats& w, double limit, int min_n, const std::string& unit) {
   if (w.n < min_n) return fmt::format("only {} readings in the window (need {})", w.n, min_n);
-  if (w.sd > limit) return fmt::format("noise {:.2f} (1 sigma) above the limit {:.2f}", w.sd, limit);
+  if (w.sd > limit) return fmt::format("noise {:.2f}{} (1 sigma) above the limit {:.2f}{}", w.sd, unit, limit, unit);
   double drift = std::fabs(w.slope) * (w.n - 1);
-  if (drift > limit) return fmt::format("drifting by {:.2f} across the window (limit {:.2f})", drift, limit);
+  if (drift > limit) return fmt::format("drifting by {:.2f}{} across the window (limit {:.2f}{})", drift, unit, limit, unit);
   return "";
 }
 

@@ -77,9 +77,26 @@ void Procedure::wait_collect(Nanos d, std::vector<double>* counts) {
 
 void Procedure::wait(Nanos d) { wait_collect(d, nullptr); }
 
+// Half the verification tolerance (at least 0.5 N): the noise, drift and fit residual a reading may
+// carry, so that readings within it still leave room for the model to pass verification.
+double Procedure::stable_limit() const { return std::max(0.5, tol_ / 2); }
+
+// Points that do not lie on one line mean the unit changed while it was measured (support drifting,
+// an actuator that sticks, a mass that swung): a line through them is no calibration.
+void Procedure::require_line(const LineFit& f, const std::string& what, const std::string& cause) const {
+  if (f.max_abs <= stable_limit()) return;
+  size_t worst = 0;
+  for (size_t i = 0; i < f.residuals.size(); ++i)
+    if (std::fabs(f.residuals[i]) > std::fabs(f.residuals[worst])) worst = i;
+  throw Error(Exit::safety,
+              fmt::format("the {} readings do not lie on a line: point {} of {} is {:+.2f} N off the fit (limit {:.2f} N); {}",
+                          what, worst + 1, f.residuals.size(), f.residuals[worst], stable_limit(), cause),
+              "the unit keeps its old calibration; find the cause ('lever unit info'), then calibrate again");
+}
+
 double Procedure::stable_counts(const std::string& what, json extra) {
   double gain = old_.gain_n_per_count > 0 ? old_.gain_n_per_count : 1;
-  double limit_n = std::max(0.5, tol_ / 2);
+  double limit_n = stable_limit();
   std::string why;
   for (int t = 0; t < kTries; ++t) {
     std::vector<double> c;
@@ -88,7 +105,7 @@ double Procedure::stable_counts(const std::string& what, json extra) {
     std::vector<double> n(c.size());
     std::transform(c.begin(), c.end(), n.begin(), [&](double x) { return x * gain; });
     auto wn = window_stats(n);
-    why = unstable_reason(wn, limit_n, std::max(5, static_cast<int>(opt_.window_s * kStatusHz / 2)));
+    why = unstable_reason(wn, limit_n, std::max(5, static_cast<int>(opt_.window_s * kStatusHz / 2)), " N");
     if (why.empty()) {
       extra["step"] = what;
       extra["counts"] = w.mean;
@@ -97,9 +114,9 @@ double Procedure::stable_counts(const std::string& what, json extra) {
       rec_["readings"].push_back(extra);
       return w.mean;
     }
-    step(fmt::format("  {}: not stable yet ({}), measuring again", what, why));
+    if (t + 1 < kTries) step(fmt::format("  {}: not stable yet ({}), measuring again", what, why));
   }
-  throw Error(Exit::safety, fmt::format("{}: the reading is not stable: {} N", what, why),
+  throw Error(Exit::safety, fmt::format("{}: the reading is not stable after {} windows of {:g} s: {}", what, kTries, opt_.window_s, why),
               "make sure nothing touches the arms or the masses and they hang still; check the load cells");
 }
 
@@ -189,6 +206,7 @@ device::Calibration Procedure::measure() {
   auto sensor = fit_sensor(counts, forces);
   rec_["fits"]["sensor"] = {{"zero_counts", sensor.zero_counts}, {"gain_n_per_count", sensor.gain_n_per_count},
                             {"residuals_n", sensor.line.residuals}, {"rms_n", sensor.line.rms}, {"max_abs_n", sensor.line.max_abs}};
+  require_line(sensor.line, "load-cell", "a load cell out of true or a mass that was not the one named");
   Model m;
   m.cal = old_;
   m.cal.zero_counts = sensor.zero_counts;
@@ -211,6 +229,7 @@ device::Calibration Procedure::measure() {
   auto act = fit_actuator(drives, delivered);
   rec_["fits"]["actuator"] = {{"act_gain", act.act_gain}, {"act_offset_n", act.act_offset_n},
                               {"residuals_n", act.line.residuals}, {"rms_n", act.line.rms}, {"max_abs_n", act.line.max_abs}};
+  require_line(act.line, "actuator sweep", "the delivered support drifted or the actuator stuck during the sweep");
   m.cal.act_gain = act.act_gain;
   m.cal.act_offset_n = act.act_offset_n;
   m.cal.frame_height_cm = opt_.frame_height_cm > 0 ? opt_.frame_height_cm : old_.frame_height_cm;

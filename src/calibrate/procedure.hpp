@@ -48,6 +48,8 @@ private:
   void release();
   void step(const std::string& s);
   double target_for(const Model& m, double force_n) const;
+  void require_line(const LineFit& f, const std::string& what, const std::string& cause) const;
+  double stable_limit() const;
 
   device::Unit& u_;
   const Options& opt_;

@@ -38,7 +38,7 @@ void Unit::no_answer(const std::string& verb) const {
               fmt::format("link faulty: the unit on {} did not answer {} after {} tries", port(), verb, kMaxTries), kLostHint);
 }
 
-Frame Unit::command(const std::string& verb, Frame args) {
+Frame Unit::command(const std::string& verb, Frame args, bool stop_interrupts) {
   args.verb = verb;
   args.seq = ++seq_;
   const std::string bytes = encode(args);
@@ -48,7 +48,10 @@ Frame Unit::command(const std::string& verb, Frame args) {
     if (attempt > 0) ++stats_.resends;
     t_->write(bytes);  // same sequence number on every try: the unit executes it once
     auto deadline = clock().now() + kReplyTimeout;
-    while (!reply_ && clock().now() < deadline) pump(deadline - clock().now());
+    while (!reply_ && clock().now() < deadline) {
+      pump(deadline - clock().now());
+      if (stop_interrupts && stop_woke_) return Frame{};  // stop_woke_ stays set: the next poll returns at once
+    }
   }
   if (!reply_) no_answer(verb);
   Frame r = std::move(*reply_);
@@ -237,7 +240,7 @@ void Unit::set_targets(const Targets& t) {
                        L.max_incline_pct));
   Frame f;
   f.add("f", t.force_n, 1).add("v", t.speed_kmh, 2).add("i", t.incline_pct, 1);
-  command("SET", f);
+  command("SET", f, true);
 }
 
 void Unit::heartbeat() {

@@ -119,13 +119,6 @@ void run_command(Context& ctx, const RunRequest& r) {
   pf.unit = unit->identity();
   pf.incompatibility = unit->compatible() ? "" : unit->incompatibility();
   std::string unit_id = device::unit_id(unit->identity().serial);
-  if (unit->compatible()) {
-    auto verdict = calib::check_calibration(store, unit_id, unit->read_calibration(), now());
-    pf.calibration_ok = verdict.ok;
-    pf.calibration_problem = verdict.problem;
-    pf.calibration_hint = verdict.hint;
-    pf.calibration_override = r.allow_uncalibrated;
-  }
   require_passed(preflight(pf));
   if (unit->wait_for([](const device::Status&) { return true; }, std::chrono::seconds(1)) &&
       unit->status().state != device::State::idle)
@@ -135,6 +128,11 @@ void run_command(Context& ctx, const RunRequest& r) {
                             unit->status().faults ? device::describe_faults(unit->status().faults) : "no fault"),
                 "an operator checks the runner, then 'lever unit reset' (latched fault) and 'lever unit lower'");
   const std::string sid = new_record_id("s");
+  // The one calibration gate: refuses (exit 3) or, with --allow-uncalibrated, audits the override
+  // durably before the belt can move.
+  auto calibration = calib::require_calibration(store, unit_id, unit->read_calibration(), now(), r.allow_uncalibrated,
+                                                ctx.user(), "--allow-uncalibrated",
+                                                {{"session", sid}, {"athlete", r.athlete}});
   const TimePoint started = now();
   json session = {{"schema_version", 1}, {"id", sid}, {"athlete_id", r.athlete}, {"started_at", format_iso(started)},
                   {"status", "running"}, {"pid", static_cast<long>(getpid())}, {"host", host_name()},
@@ -143,12 +141,13 @@ void run_command(Context& ctx, const RunRequest& r) {
                   {"profile", pf.profile}, {"pain_limit_during", pf.during_limit}, {"pain_before", *pf.pain_before},
                   {"mass_kg", athlete.value("mass_kg", 0.0)}, {"program", program_json(program)}};
   if (auto sp = session_support_pct(program)) session["support_pct"] = *sp;
+  session["calibration"] = {{"record", calibration.record ? (*calibration.record)["id"] : json(nullptr)},
+                            {"override", calibration.ok ? json(nullptr)
+                                                        : json{{"problem", calibration.problem}, {"reason", r.allow_uncalibrated}}}};
   {
     auto lock = store.lock();
     store.save(collection("session"), sid, session);
     store.append(collection("pain"), r.athlete, make_pain_entry(ctx, r.athlete, *pf.pain_before, "before", sid));
-    if (pf.calibration_ok && !*pf.calibration_ok)
-      ctx.audit("calibration.override", unit_id, {{"reason", r.allow_uncalibrated}, {"problem", pf.calibration_problem}, {"session", sid}});
     ctx.audit("session.start", sid, {{"athlete", r.athlete}, {"unit", unit_id}});
   }
   ctx.note(fmt::format("session {}: {} on unit {} ({:.0f} min); Ctrl-C holds the unit{}", sid, program.name, unit_id,

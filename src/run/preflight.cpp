@@ -67,35 +67,29 @@ void pain_check(const PreflightInput& in, std::vector<Check>& out) {
   out.push_back(c);
 }
 
+// The unit's identity. Its calibration is judged by calib::require_calibration, which `run` calls once
+// these checks have passed (so an override is audited only for a session that goes ahead); a dry run
+// contacts no unit and says so.
 void unit_checks(const PreflightInput& in, std::vector<Check>& out) {
   Check id("unit");
-  Check cal("calibration");
   if (!in.unit) {
-    id.status = cal.status = "skipped";
-    id.detail = cal.detail = "no unit contacted (dry run)";
-  } else if (!in.incompatibility.empty()) {
+    id.status = "skipped";
+    id.detail = "no unit contacted (dry run)";
+    Check cal("calibration");
+    cal.status = "skipped";
+    cal.detail = "no unit contacted (dry run): the calibration gate runs when the session starts";
+    out.push_back(id);
+    out.push_back(cal);
+    return;
+  }
+  if (!in.incompatibility.empty()) {
     id.status = "fail";
     id.detail = fmt::format("unit {} is not compatible: {}", in.unit->serial, in.incompatibility);
     id.hint = "update lever or the unit's firmware";
-    cal.status = "skipped";
   } else {
     id.detail = fmt::format("unit {} ({} firmware {})", in.unit->serial, in.unit->model, in.unit->firmware);
-    if (!in.calibration_ok) {
-      cal.status = "skipped";
-      cal.detail = "calibration not checked";
-    } else if (*in.calibration_ok) {
-      cal.detail = "calibration passed and not overdue";
-    } else if (!in.calibration_override.empty()) {
-      cal.status = "overridden";
-      cal.detail = fmt::format("{} (overridden: {})", in.calibration_problem, in.calibration_override);
-    } else {
-      cal.status = "fail";
-      cal.detail = in.calibration_problem;
-      cal.hint = in.calibration_hint + "; or, on a clinician's responsibility, --allow-uncalibrated REASON";
-    }
   }
   out.push_back(id);
-  out.push_back(cal);
 }
 
 void setpoint_checks(const PreflightInput& in, std::vector<Check>& out) {

@@ -28,7 +28,7 @@ const KindRow kKinds[] = {
     {"estop", FaultKind::estop, 0, true, 1},           {"key", FaultKind::key, 0, true, 1},
     {"overspeed", FaultKind::overspeed, 0, false, 0},  {"wdreset", FaultKind::wdreset, 0, false, 0},
     {"disconnect", FaultKind::disconnect, 0, false, 0}, {"config", FaultKind::config, 0, false, 0},
-    {"proto", FaultKind::proto, 2, false, 0},
+    {"proto", FaultKind::proto, 2, false, 0},          {"noise", FaultKind::noise, 3, false, 2},
 };
 
 double parse_num(std::string_view s, bool& ok) {
@@ -71,7 +71,7 @@ FaultPlan parse_faults(const std::string& spec) {
     if (item.empty()) continue;
     auto bad = [&](const std::string& why) {
       return Error(Exit::usage, fmt::format("bad fault '{}' in --faults: {}", item, why),
-                   "write name[=value][@time], e.g. estop@30s,drift=5%@60s,drop=0.01; names: " + fault_names_help());
+                   "write name[=value][@time], e.g. estop@30s,drift=5%@60s,drop=0.01,noise=4:2s@1s; names: " + fault_names_help());
     };
     std::string_view at;
     if (size_t p = item.find('@'); p != std::string_view::npos) at = item.substr(p + 1), item = item.substr(0, p);
@@ -91,6 +91,11 @@ FaultPlan parse_faults(const std::string& spec) {
     if (has_value) {
       if (row->value_is_duration) {
         e.duration_s = parse_time_s(value, ok);
+      } else if (row->kind == FaultKind::noise) {
+        // "noise=4:2s": 4 N (1 sigma) for 2 s; the span is optional.
+        std::string_view amp = value.substr(0, value.find(':'));
+        e.value = parse_num(amp, ok);
+        if (ok && amp.size() < value.size()) e.duration_s = parse_time_s(value.substr(amp.size() + 1), ok);
       } else {
         bool pct = value.ends_with('%');
         if (pct) value.remove_suffix(1);

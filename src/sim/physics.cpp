@@ -88,7 +88,10 @@ void Simulator::step(double dt) {
   double load = body + extra + ref_mass_ * kGravity;
 
   // Load cells: truth -> raw counts -> the firmware's calibration -> measured newtons.
-  raw_ = std::round(tr.zero_counts + (load + gauss(kNoiseN)) / tr.gain_n_per_count);
+  // An injected burst (vibration on the frame, interference on the cable) reaches both cells alike;
+  // drawn only inside the burst so that a script without one replays the same noise as before.
+  double burst = t_s < noise_until_ && noise_n_ > 0 ? gauss(noise_n_) : 0.0;
+  raw_ = std::round(tr.zero_counts + (load + burst + gauss(kNoiseN)) / tr.gain_n_per_count);
   meas_ = (raw_ - cal.zero_counts) * cal.gain_n_per_count;
   meas2_ = meas_ * (1 + sensor_err_) + gauss(kNoiseN);
   double k = std::min(1.0, dt / kMeasFilterS);
@@ -143,6 +146,10 @@ void Simulator::apply_scripted(double t) {
       case FaultKind::link_timeout: deaf_until_ = t + e.duration_s; emit(fmt::format("injected: host frames lost for {:.1f} s", e.duration_s)); break;
       case FaultKind::stall: stalled_ = true; emit("injected: actuator stalled"); break;
       case FaultKind::drift: drift_target_ = e.value; emit(fmt::format("injected: support drifting by {:.0f} %", e.value * 100)); break;
+      case FaultKind::noise:
+        noise_n_ = e.value, noise_until_ = t + e.duration_s;
+        emit(fmt::format("injected: load-cell noise of {:.1f} N (1 sigma) for {:.1f} s", e.value, e.duration_s));
+        break;
       case FaultKind::sensor: sensor_err_ = e.value; emit(fmt::format("injected: second load cell {:.0f} % high", e.value * 100)); break;
       case FaultKind::overload:
         extra_load_until_ = t + 0.5;

@@ -71,6 +71,63 @@ has "lost the link" "$ERR"
 expect 0 --json calibrate show sim-0003
 same "$(field "$OUT" 'd["result"]')" "aborted" "link loss recorded"
 
+# --- noise on the load cells during zero: refused with the measured noise and the limit, nothing written
+N='sim:SIM-0004?clock=virtual'
+before=$(cal_of "$N")
+expect 3 calibrate --port "$N&faults=noise=5:30s@0s" --yes --reference 20kg
+has "zero: the reading is not stable after 3 windows" "$ERR"
+has "(1 sigma) above the limit 1.00 N" "$ERR"
+same "$(cal_of "$N")" "$before" "old calibration kept after a noisy zero"
+expect 0 --json calibrate show sim-0004
+same "$(field "$OUT" 'd["result"], "noise" in d["failure_reason"], len(d["readings"])')" "fail True 0" "noisy zero recorded"
+# a burst that is over by the third window: measured again and the calibration goes through
+expect 0 --json calibrate --port "$N&gain-error=3%&faults=noise=5:1s@0s" --yes --reference 20kg
+same "$(field "$OUT" 'd["result"], d["readings"][0]["step"], d["readings"][0]["noise_n"] < 1')" "pass zero True" "quiet window used"
+
+# --- support drifting mid-sweep: the fit is refused with the worst point; the old calibration stays
+D='sim:SIM-0005?clock=virtual'
+before=$(cal_of "$D")
+expect 3 calibrate --port "$D&faults=drift=8%@11s" --yes --reference 10kg --reference 20kg
+has "actuator sweep readings do not lie on a line" "$ERR"
+has "limit 1.00 N" "$ERR"
+same "$(cal_of "$D")" "$before" "old calibration kept after a drift"
+expect 0 --json calibrate show sim-0005
+same "$(field "$OUT" 'd["result"], "drifted" in d["failure_reason"]')" "fail True" "drift refusal recorded"
+
+# --- lever run's calibration gate on these units: each refusal says which check and what to do
+expect 0 athlete add ann --mass 75
+RUN=(--pain-before 1 --support 10 --speed 6 --minutes 1)
+expect 0 --json run ann "${RUN[@]}" --port "$V"  # sim-0001: calibrated above, verified since
+same "$(field "$OUT" 'd["status"]')" "completed" "a calibrated unit runs"
+same "$(py "import json,glob; print(json.load(open(glob.glob('$LEVER_STORE/sessions/*.json')[0]))['calibration']['record'])")" \
+  "$CAL_ID" "the session names the calibration in force"
+expect 3 calibrate --port "$V&faults=noise=5:30s@0s" --yes --reference 20kg  # a later failed attempt
+expect 3 run ann "${RUN[@]}" --port "$V"
+has "the last calibration of unit sim-0001 on" "$ERR"
+has "failed: zero: the reading is not stable" "$ERR"
+has "find and fix the cause, then calibrate it" "$ERR"
+has "--allow-uncalibrated REASON (audited)" "$ERR"
+expect 3 run ann "${RUN[@]}" --port "$D"  # sim-0005: never calibrated successfully
+has "unit sim-0005 has no passing calibration" "$ERR"
+has "calibrate it: 'lever calibrate --port PORT'" "$ERR"
+py "import json; p='$LEVER_STORE/sim/sim-0004.json'; m=json.load(open(p)); m['calibration']['act_gain'] += 0.01; json.dump(m, open(p, 'w'))"
+expect 3 run ann "${RUN[@]}" --port "$N"  # sim-0004: its memory no longer holds what lever recorded
+has "differs from the one lever recorded" "$ERR"
+has "check the unit, then calibrate it" "$ERR"
+lacks "calibration.override" "$(cat "$LEVER_STORE"/audit/*.ndjson)"
+# the override: audited with who, which unit, the problem, the reason and the session it let run
+expect 0 --json run ann "${RUN[@]}" --port "$D" --allow-uncalibrated "masses checked by hand today"
+SID=$(field "$OUT" 'd["session_id"]')
+same "$(cat "$LEVER_STORE"/audit/*.ndjson | py "import json,sys
+for l in sys.stdin:
+    a = json.loads(l)
+    if a['action'] == 'calibration.override':
+        d = a['details']
+        print(a['user'], a['target'], d['reason'], d['session'] == '$SID', 'no passing calibration' in d['problem'])")" \
+  "e2e sim-0005 masses checked by hand today True True" "override audit entry"
+same "$(py "import json; print(json.load(open('$LEVER_STORE/sessions/$SID.json'))['calibration']['override']['reason'])")" \
+  "masses checked by hand today" "the session records its override"
+
 # --- the simulator as a separate process over a real pty (real time)
 start_sim "$TMP/sim.log" --pty "$TMP/unit" --serial SIM-0010 --gain-error 4% --offset-error 5
 P="pty:$TMP/unit"

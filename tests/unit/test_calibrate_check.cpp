@@ -1,6 +1,9 @@
 // The calibration gate `run` calls, and its audited override.
 #include <doctest/doctest.h>
 
+#include <functional>
+#include <vector>
+
 #include "lever/calibrate/check.hpp"
 #include "lever/store/collections.hpp"
 #include "lever/util/error.hpp"
@@ -88,24 +91,68 @@ TEST_CASE("gate: overdue, a failed later check, and a different calibration in t
   CHECK(v.problem.find("verification check") != std::string::npos);
 }
 
-TEST_CASE("require_calibration: refuses with exit 3, or passes an override and audits it") {
+// The refusal `run` would give: which check failed, and what to do (including the override flag).
+Error refusal(Fixture& f, const device::Calibration& in_unit, TimePoint now) {
+  try {
+    calib::require_calibration(f.store, "sim-0001", in_unit, now, "", "dr-x", "--allow-uncalibrated");
+  } catch (const Error& e) {
+    return e;
+  }
+  FAIL("expected a refusal");
+  return Error(Exit::ok, "", "");
+}
+
+TEST_CASE("require_calibration: each refusal says which check failed and what to do") {
+  Fixture f;
+  auto now = f.at("2026-11-10T10:00:00Z");
+  struct Step {
+    std::function<void()> setup;
+    device::Calibration in_unit;
+    TimePoint at;
+    const char* which;
+    const char* remedy;
+  };
+  auto other = unit_cal();
+  other.gain_n_per_count = 0.0525;
+  std::vector<Step> steps = {
+      {[] {}, unit_cal(), now, "has no passing calibration", "lever calibrate --port PORT"},
+      {[&] { f.put(record("cal-1", "calibration", "pass", "2026-11-01T10:00:00.000Z", "2026-11-08T10:00:00Z")); }, unit_cal(),
+       now, "was due on 2026-11-08", "lever calibrate --port PORT"},
+      {[&] { f.put(record("cal-2", "calibration", "pass", "2026-11-02T10:00:00.000Z")); }, other, now,
+       "differs from the one lever recorded", "check the unit, then"},
+      {[&] { f.put(record("chk-1", "check", "fail", "2026-11-05T10:00:00.000Z")); }, unit_cal(), now,
+       "verification check of unit sim-0001 on 2026-11-05 failed", "lever calibrate --port PORT"},
+      {[&] { f.put(record("cal-3", "calibration", "fail", "2026-11-06T10:00:00.000Z")); }, unit_cal(), now,
+       "on 2026-11-06 failed: load cell noisy", "find and fix the cause"},
+  };
+  for (auto& st : steps) {
+    CAPTURE(st.which);
+    st.setup();
+    auto e = refusal(f, st.in_unit, st.at);
+    CHECK(e.code() == Exit::safety);
+    CHECK(std::string(e.what()).find(st.which) != std::string::npos);
+    CHECK(e.hint().find(st.remedy) != std::string::npos);
+    CHECK(e.hint().find("--allow-uncalibrated REASON (audited)") != std::string::npos);
+  }
+  CHECK(f.store.list(collection("audit")).empty());  // a refusal is not an override
+}
+
+TEST_CASE("require_calibration: an override is audited with the problem, the reason, the user and the context") {
   Fixture f;
   auto now = f.at("2026-11-25T10:00:00Z");
-  try {
-    calib::require_calibration(f.store, "sim-0001", unit_cal(), now, "", "dr-x");
-    FAIL("expected a refusal");
-  } catch (const Error& e) {
-    CHECK(e.code() == Exit::safety);
-    CHECK(std::string(e.what()).find("no passing calibration") != std::string::npos);
-  }
-  auto v = calib::require_calibration(f.store, "sim-0001", unit_cal(), now, "technician on site tomorrow", "dr-x");
+  auto v = calib::require_calibration(f.store, "sim-0001", unit_cal(), now, "technician on site tomorrow", "dr-x",
+                                      "--allow-uncalibrated", {{"session", "s-1"}});
   CHECK_FALSE(v.ok);
   auto audit = f.store.read_log(collection("audit"), f.store.list(collection("audit")).at(0));
-  REQUIRE_FALSE(audit.empty());
+  REQUIRE(audit.size() == 1);
   auto last = audit.back();
   CHECK(last.dump().find("calibration.override") != std::string::npos);
   CHECK(last.dump().find("technician on site tomorrow") != std::string::npos);
+  CHECK(last.dump().find("no passing calibration") != std::string::npos);
   CHECK(last.dump().find("dr-x") != std::string::npos);
+  CHECK(last.dump().find("s-1") != std::string::npos);
   f.put(record("cal-1", "calibration", "pass", "2026-11-01T10:00:00.000Z"));
-  CHECK(calib::require_calibration(f.store, "sim-0001", unit_cal(), now, "", "dr-x").ok);
+  v = calib::require_calibration(f.store, "sim-0001", unit_cal(), now, "not needed", "dr-x", "--allow-uncalibrated");
+  CHECK(v.ok);  // a calibrated unit needs no override, and none is written
+  CHECK(f.store.read_log(collection("audit"), f.store.list(collection("audit")).at(0)).size() == 1);
 }

@@ -23,7 +23,6 @@ PreflightInput base() {
   id.limits.max_speed_kmh = 20;
   id.limits.max_incline_pct = 15;
   in.unit = id;
-  in.calibration_ok = true;
   in.program = program_from_args(20, 9, 1, 20);
   return in;
 }
@@ -83,31 +82,9 @@ TEST_CASE("run pre-flight: each refusal names its numbers and maps to its exit c
   CHECK(find(preflight(in), "setpoints").status == "ok");
 }
 
-TEST_CASE("run pre-flight: the calibration gate and its audited override") {
-  auto in = base();
-  in.calibration_ok = false;
-  in.calibration_problem = "unit sim-0001 has no passing calibration in this store";
-  in.calibration_hint = "calibrate it";
-  auto c = find(preflight(in), "calibration");
-  CHECK(c.status == "fail");
-  CHECK(c.code == lever::Exit::safety);
-  try {
-    require_passed(preflight(in));
-    FAIL("expected a refusal");
-  } catch (const lever::Error& e) {
-    CHECK(e.code() == lever::Exit::safety);
-    CHECK(std::string(e.what()).find("no passing calibration") != std::string::npos);
-    CHECK(e.hint().find("--allow-uncalibrated") != std::string::npos);
-  }
-  in.calibration_override = "verified with reference masses today";
-  CHECK(find(preflight(in), "calibration").status == "overridden");
-  CHECK_NOTHROW(require_passed(preflight(in)));
-}
-
 TEST_CASE("run pre-flight: a dry run skips the unit checks but still checks the athlete") {
   auto in = base();
   in.unit.reset();
-  in.calibration_ok.reset();
   auto cs = preflight(in);
   CHECK(find(cs, "unit").status == "skipped");
   CHECK(find(cs, "calibration").status == "skipped");

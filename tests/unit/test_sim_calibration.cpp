@@ -4,7 +4,10 @@
 
 #include <cmath>
 #include <numeric>
+#include <vector>
 
+#include "lever/sim/simulator.hpp"
+#include "lever/util/error.hpp"
 #include "lever/util/units.hpp"
 #include "sim_fixture.hpp"
 
@@ -64,4 +67,57 @@ TEST_CASE("the sensor error persists with the unit until it is calibrated away")
   lever::sim::Simulator again(cfg);  // restarted without the option: same hardware, same error
   CHECK(again.nvram().truth.gain_n_per_count == doctest::Approx(0.052));
   CHECK(again.nvram().calibration.gain_n_per_count == doctest::Approx(0.05));
+}
+
+namespace {
+// Sample standard deviation of the measured force every 20 ms over [from, to) seconds of unit time.
+double meas_sd(lever::sim::Simulator& sim, double from, double to, std::vector<double>* all = nullptr) {
+  std::vector<double> xs;
+  for (double t = from; t < to; t += 0.02) {
+    sim.advance(static_cast<lever::sim::Micros>(t * 1e6));
+    xs.push_back(sim.status().meas_n);
+  }
+  if (all) all->insert(all->end(), xs.begin(), xs.end());
+  double mean = std::accumulate(xs.begin(), xs.end(), 0.0) / static_cast<double>(xs.size()), ss = 0;
+  for (double x : xs) ss += (x - mean) * (x - mean);
+  return std::sqrt(ss / static_cast<double>(xs.size() - 1));
+}
+}  // namespace
+
+TEST_CASE("a scripted noise burst: that much noise for that long, both cells alike, the same for the same seed") {
+  auto p = lever::sim::parse_faults("noise=5:2s@1s,noise@10s,noise=0.5");
+  REQUIRE(p.events.size() == 3);
+  CHECK(p.events[0].kind == lever::sim::FaultKind::noise);
+  CHECK(p.events[0].value == 5);
+  CHECK(p.events[0].duration_s == 2);
+  CHECK(p.events[0].at_s == 1);
+  CHECK(p.events[1].value == 3);  // defaults: 3 N for 2 s
+  CHECK(p.events[1].duration_s == 2);
+  CHECK(p.events[2].value == doctest::Approx(0.5));
+  CHECK(p.events[2].duration_s == 2);
+  for (const char* bad : {"noise=loud", "noise=4:soon", "noise=-1:2s", "noise=4:"}) {
+    CAPTURE(bad);
+    CHECK_THROWS_AS(lever::sim::parse_faults(bad), lever::Error);
+  }
+
+  test::TempDir dir;
+  auto run = [&](std::uint64_t seed, std::vector<double>* all) {
+    lever::sim::SimConfig cfg;
+    cfg.nvram_file = dir.path / "nv.json";
+    cfg.seed = seed;
+    cfg.faults = lever::sim::parse_faults("noise=5:2s@1s");
+    lever::sim::Simulator sim(cfg);
+    std::vector<double> sds{meas_sd(sim, 0.1, 1.0, all), meas_sd(sim, 1.1, 2.9, all), meas_sd(sim, 3.1, 5.0, all)};
+    CHECK(sim.state() == lever::device::State::idle);  // the cells agree: no sensor fault
+    return sds;
+  };
+  std::vector<double> a, b, c;
+  auto sd = run(7, &a);
+  CHECK(sd[0] < 0.8);                              // the load cell's own 0.4 N
+  CHECK(sd[1] == doctest::Approx(5).epsilon(0.2));  // the burst
+  CHECK(sd[2] < 0.8);                              // over after its span
+  run(7, &b);
+  run(8, &c);
+  CHECK(a == b);
+  CHECK(a != c);
 }

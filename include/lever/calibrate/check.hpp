@@ -28,12 +28,14 @@ struct CalibrationVerdict {
 CalibrationVerdict check_calibration(const Store& store, const std::string& unit_id,
                                      const device::Calibration& in_unit, TimePoint now_t);
 
-/// The gate with the override path `run` uses: returns the verdict when the unit may run; otherwise
-/// throws Error(safety, problem, hint), unless `override_reason` is non-empty, in which case it takes
-/// the store lock, writes a "calibration.override" audit entry by `user` naming the problem and the
-/// reason, and returns the (failed) verdict so the caller can record the override in its session.
+/// The one calibration gate (`run` calls it once its other pre-flight checks have passed): returns
+/// the verdict when the unit may run. Otherwise throws Error(safety, which check failed, what to do
+/// and how to override with `override_flag`), unless `override_reason` is non-empty: then it takes the
+/// store lock, writes a durable "calibration.override" audit entry by `user` on the unit naming the
+/// problem, the reason and `context` (e.g. the session), and returns the failed verdict.
 CalibrationVerdict require_calibration(Store& store, const std::string& unit_id, const device::Calibration& in_unit,
-                                       TimePoint now, const std::string& override_reason, const std::string& user);
+                                       TimePoint now, const std::string& override_reason, const std::string& user,
+                                       const std::string& override_flag, const nlohmann::json& context = nlohmann::json::object());
 
 /// True when two calibrations hold the same values (within float noise from the text protocol).
 bool same_calibration(const nlohmann::json& record_cal, const device::Calibration& in_unit);

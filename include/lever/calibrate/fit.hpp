@@ -21,8 +21,9 @@ struct WindowStats {
 WindowStats window_stats(const std::vector<double>& xs);
 
 /// Why a window is not stable enough to average (empty = stable). `limit` is in the readings' units:
-/// the standard deviation and the drift across the whole window must both stay below it.
-std::string unstable_reason(const WindowStats& w, double limit, int min_n);
+/// the standard deviation and the drift across the whole window must both stay below it; `unit`
+/// follows every figure in the text (" N").
+std::string unstable_reason(const WindowStats& w, double limit, int min_n, const std::string& unit = "");
 
 /// A straight line y = slope x + intercept fitted by least squares, with its residuals.
 struct LineFit {

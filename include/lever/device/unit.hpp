@@ -106,6 +106,8 @@ public:
   /// ARMED -> RUN: the belt starts following its target.
   void start();
   /// Sends absolute targets after checking them against the unit's limits (Error(safety) if outside).
+  /// A stop signal ends the wait for the ACK at once (the unit may or may not have taken the SET): the
+  /// caller's next poll returns at once too, so its HOLD leaves within a millisecond, not after the ACK.
   void set_targets(const Targets& t);
   /// Sends a heartbeat (never answered). Call it only from the control loop, after its checks pass.
   void heartbeat();
@@ -159,7 +161,9 @@ public:
   const std::string& port() const { return t_->name(); }
 
 private:
-  Frame command(const std::string& verb, Frame args = {});
+  // Sends a command and waits for its answer; with `stop_interrupts`, a stop signal ends the wait and
+  // an empty frame (no verb) comes back.
+  Frame command(const std::string& verb, Frame args = {}, bool stop_interrupts = false);
   [[noreturn]] void no_answer(const std::string& verb) const;
   void send(Frame& f);
   void handle(const Frame& f);

@@ -1,5 +1,6 @@
 // The checks `lever run` makes before the belt moves, and the ramps it drives with. Pure: the command
-// gathers the facts (athlete, plan, pain, unit identity, calibration verdict), these functions judge them.
+// gathers the facts (athlete, plan, pain, unit identity), these functions judge them; the unit's
+// calibration is judged after them by the one gate, calib::require_calibration.
 #pragma once
 #include <optional>
 #include <string>
@@ -33,14 +34,11 @@ struct PreflightInput {
   std::optional<int> pain_before;            ///< pain before the session (0-10), if given
   std::optional<device::Identity> unit;      ///< the identified unit (absent: dry run without a unit)
   std::string incompatibility;               ///< why the unit is not compatible (empty: compatible)
-  std::optional<bool> calibration_ok;        ///< the calibration gate's verdict (absent: not checked)
-  std::string calibration_problem;           ///< the gate's problem text
-  std::string calibration_hint;              ///< the gate's hint
-  std::string calibration_override;          ///< --allow-uncalibrated REASON (empty: none)
   Program program;                           ///< what will be driven
 };
 
 /// Runs every check in order; later checks still run after a failure so the report is complete.
+/// Without a unit (dry run) the unit and calibration checks are "skipped".
 std::vector<Check> preflight(const PreflightInput& in);
 
 /// Throws the first failed check as Error(its code, detail, hint).

@@ -18,6 +18,7 @@ enum class FaultKind {
   stall,         ///< the support actuator stops moving
   drift,         ///< delivered support drifts away from target by `value` (fraction) over 2 s
   sensor,        ///< the second load cell reads `value` (fraction) high
+  noise,         ///< both load cells pick up extra noise of `value` N (1 sigma) for `duration_s`
   overload,      ///< an external load brings the harness force to `value` x max force for 0.5 s
   estop,         ///< the hardware e-stop is pressed for `duration_s`
   key,           ///< the safety key is pulled for `duration_s`

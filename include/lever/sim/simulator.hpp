@@ -122,6 +122,7 @@ private:
   bool stalled_ = false, runaway_ = false, disconnected_ = false;
   double drift_target_ = 0, drift_ = 0, sensor_err_ = 0, extra_load_until_ = -1, extra_load_n_ = 0;
   double estop_until_ = -1, key_until_ = -1;
+  double noise_n_ = 0, noise_until_ = -1;  // injected load-cell noise burst (N, 1 sigma) and its end
   double silence_until_ = -1, deaf_until_ = -1;
   double p_drop_ = 0, p_corrupt_ = 0, p_dup_ = 0, p_delay_ = 0;
   int reported_proto_ = device::kProtocolVersion;
