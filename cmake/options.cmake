@@ -19,6 +19,22 @@ if(LEVER_SANITIZE)
   endif()
 endif()
 
+# ThreadSanitizer for the threaded code (run's telemetry writer): a build of its own, since TSan
+# cannot be combined with AddressSanitizer in one binary.
+option(LEVER_TSAN "Build with ThreadSanitizer (exclusive with LEVER_SANITIZE and LEVER_FUZZ)" OFF)
+if(LEVER_TSAN)
+  if(LEVER_SANITIZE OR LEVER_FUZZ)
+    message(FATAL_ERROR "LEVER_TSAN cannot be combined with LEVER_SANITIZE or LEVER_FUZZ: build them in separate build directories")
+  endif()
+  target_compile_options(lever_sanitizers INTERFACE -fsanitize=thread -fno-omit-frame-pointer)
+  target_link_options(lever_sanitizers INTERFACE -fsanitize=thread)
+  if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+    # GCC warns that TSan does not instrument std::atomic_thread_fence; lever uses none, and with
+    # LEVER_WERROR the warning from libstdc++ headers would break the build.
+    target_compile_options(lever_sanitizers INTERFACE -Wno-tsan)
+  endif()
+endif()
+
 # Fuzzing instruments the whole core library (clang's libFuzzer plus ASan/UBSan).
 if(LEVER_FUZZ)
   target_compile_options(lever_sanitizers INTERFACE -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)

@@ -119,6 +119,12 @@ private:
       return;
     }
     hold();
+    // A NAK can beat the status frame that says why (a SET refused by a unit that has just latched a
+    // fault): wait briefly for the unit's own account, so the record names the fault, not "error".
+    try {
+      unit_.wait_for([](const device::Status& st) { return st.faults != 0; }, std::chrono::milliseconds(300));
+    } catch (const Error&) {
+    }
     std::uint32_t faults = unit_.has_status() ? unit_.status().faults : 0;
     res_.faults = device::fault_names(faults);
     stop(faults ? fault_stop_reason(faults) : "error", e.code() == Exit::ok ? Exit::failure : e.code(), e.what());

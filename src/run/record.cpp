@@ -46,8 +46,10 @@ std::vector<std::string> recover_sessions(Store& store, TimePoint now_t) {
     if (!tail.empty()) (*doc)["duration_s"] = tail.back()["t_s"];
     (*doc)["recovered_at"] = format_iso(now_t);
     (*doc).erase("pid");
-    store.save(sessions, id, *doc);
+    // The audit entry goes first: a lever killed between the two writes leaves the session running,
+    // so the next one recovers it again, and an incomplete session always has its audit entry.
     store.audit(resolve_user(""), "session.recover", id, {{"status", "incomplete"}});
+    store.save(sessions, id, *doc);
     out.push_back(id);
   }
   return out;

@@ -1,0 +1,112 @@
+#!/bin/bash
+# Crash safety of sessions: `lever run` against a simulator process (a pty, so the unit outlives the
+# host) is killed with SIGKILL at random moments, hundreds of times: before it connects, during the
+# ramp, mid-run, while stopping and lowering, around the final write. After every kill the unit is
+# safe by its own watchdog (HOLD or IDLE, never still driving), `store check` passes, every session
+# the killed lever acknowledged exists, telemetry holds only whole records (a torn last line at
+# most), and the next run marks the killed session incomplete, keeps its telemetry and proceeds.
+# Rounds: LEVER_CRASH_ROUNDS (default 200), spread over LEVER_KILL_LANES simulator lanes (default 8)
+# that run side by side, each with its own unit and store.
+source "$LEVER_SOURCE_DIR/tests/e2e/lib.sh"
+source "$LEVER_SOURCE_DIR/tests/e2e/device_lib.sh"
+unset LEVER_PORT
+ROUNDS=${LEVER_CRASH_ROUNDS:-200}
+LANES=${LEVER_KILL_LANES:-8}
+CHECK="$LEVER_SOURCE_DIR/tests/e2e/kill_check.py"
+# A light runner at 3 % support: about 12 N, so a session (1.2 s of running, the ramps and the
+# release at 10 N/s) takes about 4 s of real time.
+SESSION=(bob --pain-before 1 --support 3 --speed 4 --minutes 0.02 --allow-uncalibrated "kill test: no calibration needed")
+
+for k in $(seq 1 "$LANES"); do
+  start_sim "$TMP/sim$k.log" --pty "$TMP/u$k" --nvram "$TMP/nv$k.json" --seed "$k"
+done
+
+# kill_delay ROUND: seconds to wait before the kill, in four bands taken in turn so every stage is
+# hit: start-up and connect, ramp and mid-run, stopping and lowering, the final write and beyond.
+kill_delay() {
+  local lo hi
+  case $(($1 % 4)) in
+    0) lo=0 hi=300 ;;
+    1) lo=300 hi=1600 ;;
+    2) lo=1600 hi=3600 ;;
+    *) lo=3400 hi=4600 ;;
+  esac
+  local ms=$((lo + RANDOM % (hi - lo)))
+  printf '%d.%03d' $((ms / 1000)) $((ms % 1000))
+}
+
+# unit_status PORT: state, speed command and support target in a fresh status frame of the unit.
+unit_status() {
+  "$LEVER" unit watch --port "$1" --count 2 2>/dev/null | tail -1 |
+    python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["state"], d["speed_cmd_kmh"], d["support_target_n"])' 2>/dev/null
+}
+
+# lane K ROUNDS: the rounds of one lane; writes "stage torn" lines to $TMP/stages$K and failures to stderr.
+lane() {
+  local k=$1 n=$2 P="pty:$TMP/u$k" dir="$TMP/lane$1"
+  RANDOM=$((4242 + k))  # reproducible kill points per lane
+  mkdir -p "$dir"
+  export LEVER_STORE="$dir/store"
+  "$LEVER" athlete add bob --mass 40 --cadence 164 >/dev/null 2>&1 || echo "FAIL: lane $k setup"
+  : >"$dir/pending"
+  local i pid rc st speed support
+  for i in $(seq 1 "$n"); do
+    "$LEVER" --format ndjson run "${SESSION[@]}" --port "$P" </dev/null >"$dir/out" 2>"$dir/err" &
+    pid=$!
+    sleep "$(kill_delay "$i")"
+    kill -9 "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    rc=$?
+    # The unit's watchdog (300 ms) holds a unit whose host died; a fresh query then reads the state.
+    sleep 0.5
+    read -r st speed support <<<"$(unit_status "$P")"
+    case "$st" in
+      HOLD)
+        [ "$speed" = "0.0" ] || echo "FAIL: lane $k round $i: HOLD with the belt commanded to $speed km/h"
+        "$LEVER" unit lower --port "$P" --rate 20 >/dev/null 2>"$dir/lower.err" ||
+          echo "FAIL: lane $k round $i: unit lower: $(cat "$dir/lower.err")" ;;
+      IDLE) [ "$support" = "0.0" ] || echo "FAIL: lane $k round $i: IDLE with $support N of support target" ;;
+      *) echo "FAIL: lane $k round $i: after the kill the unit is '$st' (speed $speed, support $support): not safe" ;;
+    esac
+    "$LEVER" store check >"$dir/check" 2>&1 || echo "FAIL: lane $k round $i: store check: $(cat "$dir/check")"
+    python3 "$CHECK" "$LEVER_STORE" "$dir/out" "$dir/err" "$rc" "$dir/pending" >"$dir/verdict" 2>&1 ||
+      echo "FAIL: lane $k round $i: checker: $(cat "$dir/verdict")"
+    head -1 "$dir/verdict" >>"$TMP/stages$k"
+    grep "^FAIL" "$dir/verdict" | sed "s/^FAIL:/FAIL: lane $k round $i:/"
+  done
+  # An uninterrupted run proceeds: it recovers what the last kill left and completes.
+  "$LEVER" --format ndjson run "${SESSION[@]}" --port "$P" </dev/null >"$dir/out" 2>"$dir/err"
+  rc=$?
+  [ "$rc" = 0 ] || echo "FAIL: lane $k: the run after the kills exited $rc: $(tail -3 "$dir/err")"
+  python3 "$CHECK" "$LEVER_STORE" "$dir/out" "$dir/err" "$rc" "$dir/pending" >"$dir/verdict" 2>&1
+  grep -q "^completed" "$dir/verdict" || echo "FAIL: lane $k: the last run did not complete: $(cat "$dir/verdict")"
+  grep "^FAIL" "$dir/verdict" | sed "s/^FAIL:/FAIL: lane $k last run:/"
+  "$LEVER" store check >"$dir/check" 2>&1 || echo "FAIL: lane $k: store check at the end: $(cat "$dir/check")"
+}
+
+t0=$SECONDS
+LANE_PIDS=()
+for k in $(seq 1 "$LANES"); do
+  n=$(( (ROUNDS + LANES - k) / LANES ))  # the rounds split as evenly as they go
+  lane "$k" "$n" >"$TMP/fails$k" 2>&1 &
+  LANE_PIDS+=($!)
+done
+for p in "${LANE_PIDS[@]}"; do wait "$p"; done
+
+cat "$TMP"/fails* >"$TMP/fails"
+if [ -s "$TMP/fails" ]; then
+  while read -r line; do fail "${line#FAIL: }"; done <"$TMP/fails"
+else
+  pass
+fi
+done_rounds=$(cat "$TMP"/stages* | wc -l)
+same "$done_rounds" "$ROUNDS" "rounds judged"
+echo "session kills: $ROUNDS rounds on $LANES lanes in $((SECONDS - t0)) s; where the kill landed:"
+cat "$TMP"/stages* | awk '{n[$1]++; t+=$2} END {for (s in n) printf "  %-12s %d\n", s, n[s]; printf "  telemetry files with a torn last line seen: %d\n", t}'
+# Every stage of a session was hit (with enough rounds to make a miss implausible).
+if [ "$ROUNDS" -ge 100 ]; then
+  for s in before-ack running stopping completed; do
+    grep -q "^$s " "$TMP"/stages* && pass || fail "no kill landed in stage $s"
+  done
+fi
+finish
