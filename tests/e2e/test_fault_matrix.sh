@@ -21,15 +21,13 @@ PAR=${LEVER_MATRIX_JOBS:-3}  # cells side by side: real time, mostly waiting on 
 # A calibration under delayed frames (benign) uses fewer of them than the run: on a machine loaded
 # far beyond its cores the unit's 300 ms watchdog could trip (seen at load 12, never alone).
 # RC "D~O": the documented code is D, lever gives O today; the cell passes with either and says so.
-# calibrate link-timeout: lever-calibrate(1) says 6 for link loss (as run gives), but calibrate
-# reports the unit's watchdog HOLD (fault "link") as a safety stop, 3 (src/calibrate/procedure.cpp).
 MATRIX="
 drop         drop=0.02           0 completed/-           IDLE  -          drop=0.02           0 pass    IDLE
 corrupt      corrupt=0.02        0 completed/-           IDLE  -          corrupt=0.02        0 pass    IDLE
 dup          dup=0.05            0 completed/-           IDLE  -          dup=0.05            0 pass    IDLE
 delay        delay=0.05          0 completed/-           IDLE  -          delay=0.02          0 pass    IDLE
 silence      silence=2s@5s       6 stopped/link-lost     HOLD  -          silence=2s@8s       6 aborted HOLD
-link-timeout link-timeout=2s@5s  6 stopped/link-lost     HOLD  -          link-timeout=2s@8s  6~3 aborted HOLD
+link-timeout link-timeout=2s@5s  6 stopped/link-lost     HOLD  -          link-timeout=2s@8s  6   aborted HOLD
 stall        stall               3 stopped/unit-fault    FAULT tracking   stall@8s            3 aborted FAULT
 drift        drift=1.0@5s        3 stopped/unit-fault    FAULT tracking   drift=0.5@8s        3 aborted FAULT
 sensor       sensor=1.0@5s       3 stopped/unit-fault    FAULT sensor     sensor=0.5@8s       3 aborted FAULT
@@ -41,6 +39,7 @@ wdreset      wdreset@5s          3 stopped/unit-fault    FAULT wdreset    wdrese
 disconnect   disconnect@5s       6 stopped/link-lost     HOLD  -          disconnect@8s       6 aborted HOLD
 config       config              3 -                     IDLE  -          config              3 fail    IDLE
 proto        proto=2             3 -                     IDLE  -          proto=2             3 fail    IDLE
+noise        noise=3:5s@5s       0 completed/-           IDLE  -          noise=5:60s@1s      3 fail    IDLE
 "
 
 # Every fault the simulator knows has a row (the names come from its own error hint).
