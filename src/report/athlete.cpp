@@ -8,6 +8,7 @@
 #include "lever/plan/engine.hpp"
 #include "lever/plan/service.hpp"
 #include "lever/store/athletes.hpp"
+#include "lever/store/session_reader.hpp"
 #include "lever/report/weekly.hpp"
 #include "lever/util/error.hpp"
 
@@ -45,9 +46,12 @@ json athlete_report(Store& store, const std::string& athlete, const ReportOption
   auto in_range = [&](TimePoint t) { return (!opt.since || t >= *opt.since) && (!opt.until || t <= *opt.until); };
   std::vector<SessionFacts> sessions;
   json session_rows = json::array();
-  for (const auto& id : store.list(collection("session"))) {
-    auto doc = store.load(collection("session"), id);
-    if (!doc || doc->value("athlete_id", "") != athlete) continue;
+  SessionQuery q;
+  q.athlete = athlete;
+  q.fields = {"id", "started_at", "status", "plan_step", "stop_reason", "run_minutes", "run_s", "duration_s",
+              "support_pct", "measured_support_pct", "knee_load", "max_pain_during"};
+  for (const auto& d : read_sessions(store, q)) {
+    const json* doc = &d;
     auto f = session_facts(*doc);
     if (!in_range(f.started_at)) continue;
     sessions.push_back(f);

@@ -7,7 +7,9 @@
 #include "lever/calibrate/check.hpp"
 #include "lever/report/html.hpp"
 #include "lever/store/athletes.hpp"
+#include "lever/store/session_reader.hpp"
 #include "lever/util/error.hpp"
+#include "lever/util/parallel.hpp"
 
 namespace lever::report {
 
@@ -31,30 +33,31 @@ const std::vector<Column>& clinic_columns() {
 std::vector<json> clinic_rows(Store& store, const ReportOptions& opt, TimePoint now_t) {
   // One pass over the sessions, keeping each athlete's newest.
   std::map<std::string, json> last;
-  for (const auto& id : store.list(collection("session"))) {
-    std::optional<json> doc;
-    try {
-      doc = store.load(collection("session"), id);
-    } catch (const Error&) {
-      continue;  // `store check` reports damaged documents; the overview shows the rest
-    }
-    if (!doc) continue;
+  SessionQuery q;
+  q.fields = {"id", "athlete_id", "started_at", "ended_at", "status"};
+  q.skip_invalid = true;  // `store check` reports damaged documents; the overview shows the rest
+  for (auto& d : read_sessions(store, q)) {
+    auto* doc = &d;
     auto t = parse_iso(doc->value("started_at", ""));
     if (!t || (opt.until && *t > *opt.until)) continue;
     auto& cur = last[doc->value("athlete_id", "")];
-    if (cur.is_null() || cur.value("started_at", "") < doc->value("started_at", "")) cur = *doc;
+    if (cur.is_null() || cur.value("started_at", "") < doc->value("started_at", "")) cur = std::move(d);
   }
   double grace_h = follow_up_hours(store.config());
   std::string salt = opt.deidentify ? pseudonym_salt(store) : "";
-  std::vector<json> rows;
-  for (const auto& id : store.list(collection("athlete"))) {
+  // Each athlete's row reads three files of its own; the rows are built on every core, and an
+  // error (a damaged plan) surfaces for the first such athlete in ID order, as a plain loop would.
+  auto ids = store.list(collection("athlete"));
+  std::vector<std::optional<json>> built(ids.size());
+  parallel_for(ids.size(), [&](size_t i, unsigned) {
+    const std::string& id = ids[i];
     std::optional<json> a;
     try {
       a = store.load(collection("athlete"), id);
     } catch (const Error&) {
-      continue;
+      return;
     }
-    if (!a) continue;
+    if (!a) return;
     json row = {{"athlete_id", opt.deidentify ? pseudonym(salt, id) : id}};
     json flags = json::array();
     for (const auto& f : a->value("flags", json::array())) flags.push_back(f.value("flag", ""));
@@ -69,9 +72,10 @@ std::vector<json> clinic_rows(Store& store, const ReportOptions& opt, TimePoint 
         if (s.value("step", 0) == step) row["support_pct"] = s.value("support_pct", json());
       row["review"] = plan->value("review", false);
     }
-    const json& s = last[id];
     row["follow_up"] = "-";
-    if (!s.is_null()) {
+    auto found = last.find(id);
+    if (found != last.end()) {
+      const json& s = found->second;
       row["last_session_id"] = s.value("id", "");
       row["last_session_at"] = s.value("started_at", "");
       row["last_session_status"] = s.value("status", "");
@@ -83,8 +87,11 @@ std::vector<json> clinic_rows(Store& store, const ReportOptions& opt, TimePoint 
       else if (end && now_t - *end > duration<double, std::ratio<3600>>(grace_h)) row["follow_up"] = "missing";
       else row["follow_up"] = "due";
     }
-    rows.push_back(row);
-  }
+    built[i] = std::move(row);
+  });
+  std::vector<json> rows;
+  for (auto& r : built)
+    if (r) rows.push_back(std::move(*r));
   return rows;
 }
 

@@ -240,37 +240,35 @@ std::vector<json> Store::read_log_tail(const Collection& c, const std::string& k
   }
   struct stat st{};
   ::fstat(fd, &st);
-  off_t end = st.st_size;
-  std::string tail;
-  const off_t block = 65536;
-  // Read backwards until the tail holds n complete lines (plus the partial one before them).
-  while (end > 0) {
-    off_t start = end > block ? end - block : 0;
-    std::string chunk(static_cast<size_t>(end - start), '\0');
-    if (::pread(fd, chunk.data(), chunk.size(), start) != static_cast<ssize_t>(chunk.size())) {
+  const auto& v = schemas::validator(c.schema);
+  // Read the last block and take the newest n intact records from it; when it holds fewer (long
+  // lines, damaged ones), read a block four times larger, up to the whole file. A report reads
+  // the tails of a thousand logs, so the first block is small.
+  for (off_t block = 8192;; block *= 4) {
+    off_t start = st.st_size > block ? st.st_size - block : 0;
+    std::string tail(static_cast<size_t>(st.st_size - start), '\0');
+    if (::pread(fd, tail.data(), tail.size(), start) != static_cast<ssize_t>(tail.size())) {
       int e = errno;
       ::close(fd);
       throw_io_error("read", p, e);
     }
-    tail.insert(0, chunk);
-    end = start;
-    if (static_cast<size_t>(std::count(tail.begin(), tail.end(), '\n')) > n) break;
+    if (!tail.empty() && tail.back() != '\n') tail.erase(tail.rfind('\n') == std::string::npos ? 0 : tail.rfind('\n') + 1);
+    std::vector<std::string_view> lines;
+    size_t pos = 0;
+    while (pos < tail.size()) {
+      size_t nl = tail.find('\n', pos);
+      lines.emplace_back(tail.data() + pos, nl - pos);
+      pos = nl + 1;
+    }
+    if (start > 0 && !lines.empty()) lines.erase(lines.begin());  // the first may be cut mid-record
+    out.clear();
+    for (auto it = lines.rbegin(); it != lines.rend() && out.size() < n; ++it) {
+      json rec = json::parse(*it, nullptr, false);
+      if (!rec.is_discarded() && v.validate(rec).empty()) out.push_back(std::move(rec));
+    }
+    if (out.size() >= n || start == 0) break;
   }
   ::close(fd);
-  if (!tail.empty() && tail.back() != '\n') tail.erase(tail.rfind('\n') == std::string::npos ? 0 : tail.rfind('\n') + 1);
-  std::vector<std::string_view> lines;
-  size_t pos = 0;
-  while (pos < tail.size()) {
-    size_t nl = tail.find('\n', pos);
-    lines.emplace_back(tail.data() + pos, nl - pos);
-    pos = nl + 1;
-  }
-  if (end > 0 && !lines.empty()) lines.erase(lines.begin());  // the first may be cut mid-record
-  const auto& v = schemas::validator(c.schema);
-  for (auto it = lines.rbegin(); it != lines.rend() && out.size() < n; ++it) {
-    json rec = json::parse(*it, nullptr, false);
-    if (!rec.is_discarded() && v.validate(rec).empty()) out.push_back(std::move(rec));
-  }
   std::reverse(out.begin(), out.end());
   return out;
 }

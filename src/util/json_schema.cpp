@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "lever/util/ids.hpp"
 #include "lever/util/time.hpp"
 
 namespace lever {
@@ -102,6 +103,23 @@ const json& SchemaValidator::resolve(const std::string& ref) const {
   return root_.at(json::json_pointer(ref.substr(1)));
 }
 
+namespace {
+// The ID pattern is on nearly every field of every record, and std::regex is slow (a report
+// validates hundreds of thousands of fields): it is tested by is_valid_id, which is that pattern.
+bool pattern_matches(const std::string& pattern, const std::string& str) {
+  if (pattern == "^[a-z0-9][a-z0-9._-]{0,63}$") return is_valid_id(str);
+  return std::regex_search(str, cached_regex(pattern));
+}
+}  // namespace
+
+bool is_date_time(std::string_view str) {
+  // RFC 3339 date-time: a full time with an offset.
+  bool has_t = str.size() > 10 && (str[10] == 'T' || str[10] == 't');
+  bool has_off = !str.empty() && (str.back() == 'Z' || str.back() == 'z' ||
+                                  (str.size() > 6 && (str[str.size() - 6] == '+' || str[str.size() - 6] == '-')));
+  return has_t && has_off && parse_iso(str);
+}
+
 std::vector<SchemaIssue> SchemaValidator::validate(const json& instance) const {
   std::vector<SchemaIssue> out;
   check(root_, instance, "", out);
@@ -160,15 +178,10 @@ void SchemaValidator::check(const json& s, const json& v, const std::string& ptr
       fail(fmt::format("must be at least {} characters long", s["minLength"].get<size_t>()));
     if (s.contains("maxLength") && str.size() > s["maxLength"].get<size_t>())
       fail(fmt::format("must be at most {} characters long", s["maxLength"].get<size_t>()));
-    if (s.contains("pattern") && !std::regex_search(str, cached_regex(s["pattern"].get<std::string>())))
+    if (s.contains("pattern") && !pattern_matches(s["pattern"].get_ref<const std::string&>(), str))
       fail(fmt::format("'{}' does not match the pattern {}", str.substr(0, 40), s["pattern"].get<std::string>()));
-    if (s.contains("format") && s["format"] == "date-time") {
-      // RFC 3339 date-time: a full time with an offset.
-      bool has_t = str.size() > 10 && (str[10] == 'T' || str[10] == 't');
-      bool has_off = !str.empty() && (str.back() == 'Z' || str.back() == 'z' ||
-                                      (str.size() > 6 && (str[str.size() - 6] == '+' || str[str.size() - 6] == '-')));
-      if (!has_t || !has_off || !parse_iso(str)) fail(fmt::format("'{}' is not an ISO 8601 date-time with offset", str));
-    }
+    if (s.contains("format") && s["format"] == "date-time" && !is_date_time(str))
+      fail(fmt::format("'{}' is not an ISO 8601 date-time with offset", str));
     if (s.contains("format") && s["format"] == "date" && (str.size() != 10 || !parse_iso(str)))
       fail(fmt::format("'{}' is not an ISO 8601 date (YYYY-MM-DD)", str));
   }

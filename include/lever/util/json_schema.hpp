@@ -2,6 +2,7 @@
 // Unsupported keywords in a schema are an error, so nothing is silently left unchecked.
 #pragma once
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -30,6 +31,9 @@ private:
   const nlohmann::json& resolve(const std::string& ref) const;
   nlohmann::json root_;
 };
+
+/// True when s is what the schema keyword "format": "date-time" accepts (RFC 3339, with an offset).
+bool is_date_time(std::string_view s);
 
 /// Builds "/a/b" JSON Pointer text by appending one escaped token.
 std::string pointer_append(const std::string& base, const std::string& token);

@@ -1,0 +1,199 @@
+#include "lever/store/session_reader.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstdint>
+
+#include <simdjson.h>
+
+#include "lever/util/error.hpp"
+#include "lever/util/ids.hpp"
+#include "lever/util/json_schema.hpp"
+#include "lever/util/parallel.hpp"
+
+namespace lever {
+
+using nlohmann::json;
+namespace dom = simdjson::dom;
+
+namespace {
+
+// The fields session.schema.json constrains, in one table so a duplicate or a bad value is caught.
+enum Field { kVersion, kId, kAthlete, kStarted, kEnded, kStatus, kStop, kStep, kSupport, kMeasured, kPain, kFields };
+constexpr std::array<std::string_view, kFields> kNames = {
+    "schema_version", "id", "athlete_id", "started_at", "ended_at", "status",
+    "stop_reason", "plan_step", "support_pct", "measured_support_pct", "max_pain_during"};
+
+// A simdjson value as nlohmann's own parser would have stored it (non-negative integers unsigned).
+json to_json(dom::element e) {
+  switch (e.type()) {
+    case dom::element_type::ARRAY: {
+      json a = json::array();
+      for (dom::element x : dom::array(e)) a.push_back(to_json(x));
+      return a;
+    }
+    case dom::element_type::OBJECT: {
+      json o = json::object();
+      for (dom::key_value_pair kv : dom::object(e)) o[std::string(kv.key)] = to_json(kv.value);  // last wins, as json::parse
+      return o;
+    }
+    case dom::element_type::INT64: {
+      int64_t v = int64_t(e);
+      return v >= 0 ? json(static_cast<uint64_t>(v)) : json(v);
+    }
+    case dom::element_type::UINT64: return json(uint64_t(e));
+    case dom::element_type::DOUBLE: return json(double(e));
+    case dom::element_type::STRING: return json(std::string(std::string_view(e)));
+    case dom::element_type::BOOL: return json(bool(e));
+    case dom::element_type::NULL_VALUE: return json();
+  }
+  return json();
+}
+
+bool is_int(dom::element e) {
+  return e.type() == dom::element_type::INT64 || e.type() == dom::element_type::UINT64;
+}
+bool is_num(dom::element e) { return is_int(e) || e.type() == dom::element_type::DOUBLE; }
+bool is_str(dom::element e) { return e.type() == dom::element_type::STRING; }
+bool is_null(dom::element e) { return e.type() == dom::element_type::NULL_VALUE; }
+std::string_view str(dom::element e) { return std::string_view(e); }
+// An integer within [lo, hi] (uint64 values are all above any bound used here).
+bool int_in(dom::element e, int64_t lo, int64_t hi) {
+  if (e.type() != dom::element_type::INT64) return false;
+  int64_t v = int64_t(e);
+  return v >= lo && v <= hi;
+}
+
+// True only when the document certainly passes session.schema.json: every test here is one the
+// schema makes, kept strict (an integer written 2.0, a duplicate key) so that anything unusual is
+// left to the real validator and its messages.
+bool surely_valid(dom::object obj, std::array<std::optional<dom::element>, kFields>& f) {
+  for (dom::key_value_pair kv : obj) {
+    for (size_t i = 0; i < kFields; ++i) {
+      if (kv.key != kNames[i]) continue;
+      if (f[i]) return false;
+      f[i] = kv.value;
+    }
+  }
+  auto opt = [&](Field k, auto ok) { return !f[k] || is_null(*f[k]) || ok(*f[k]); };
+  if (!f[kVersion] || !int_in(*f[kVersion], 1, 1)) return false;
+  for (Field k : {kId, kAthlete})
+    if (!f[k] || !is_str(*f[k]) || !is_valid_id(str(*f[k]))) return false;
+  if (!f[kStarted] || !is_str(*f[kStarted]) || !is_date_time(str(*f[kStarted]))) return false;
+  if (!f[kStatus] || !is_str(*f[kStatus])) return false;
+  auto st = str(*f[kStatus]);
+  if (st != "running" && st != "completed" && st != "stopped" && st != "incomplete") return false;
+  if (!opt(kEnded, [](dom::element e) { return is_str(e) && is_date_time(str(e)); })) return false;
+  if (!opt(kStop, is_str)) return false;
+  if (!opt(kStep, [](dom::element e) { return int_in(e, 1, INT64_MAX); })) return false;
+  for (Field k : {kSupport, kMeasured})
+    if (!opt(k, [](dom::element e) { return is_num(e) && double(e) >= 0 && double(e) <= 100; })) return false;
+  if (!opt(kPain, [](dom::element e) { return int_in(e, 0, 10); })) return false;
+  return true;
+}
+
+enum class Outcome { absent, elsewhere, kept, slow };
+
+// Parses and checks one document; fills `out` (cut down to the query's fields) when kept.
+Outcome quick(dom::parser& parser, const char* buf, size_t len, const SessionQuery& q, json& out) {
+  dom::element doc;
+  dom::object obj;
+  if (parser.parse(buf, len, false).get(doc) || doc.get_object().get(obj)) return Outcome::slow;
+  std::array<std::optional<dom::element>, kFields> f;
+  if (!surely_valid(obj, f)) return Outcome::slow;
+  if (!q.athlete.empty() && str(*f[kAthlete]) != q.athlete) return Outcome::elsewhere;
+  out = json::object();
+  for (dom::key_value_pair kv : obj)
+    for (const auto& want : q.fields)
+      if (kv.key == want) out[want] = to_json(kv.value);
+  return Outcome::kept;
+}
+
+// One worker's reusable parser and file buffer (simdjson wants SIMDJSON_PADDING spare bytes).
+struct Scratch {
+  dom::parser parser;
+  std::string buf = std::string(16384 + simdjson::SIMDJSON_PADDING, '\0');
+};
+
+Outcome read_one(int dirfd, const std::string& name, Scratch& s, const SessionQuery& q, json& out) {
+  int fd = ::openat(dirfd, name.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return errno == ENOENT ? Outcome::absent : Outcome::slow;
+  size_t len = 0;
+  for (;;) {
+    size_t room = s.buf.size() - simdjson::SIMDJSON_PADDING - len;
+    ssize_t n = ::read(fd, s.buf.data() + len, room);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      ::close(fd);
+      return Outcome::slow;  // Store::load reports the read error in its words
+    }
+    len += static_cast<size_t>(n);
+    // A short read of a regular file is its end; were it ever not, the cut document fails to
+    // parse and goes the slow way, which reads it whole.
+    if (n == 0 || static_cast<size_t>(n) < room) break;
+    s.buf.resize(s.buf.size() * 2);
+  }
+  ::close(fd);
+  return quick(s.parser, s.buf.data(), len, q, out);
+}
+
+// A document Store::load accepted, cut down to the query's fields.
+json cut(const json& doc, const std::vector<std::string>& fields) {
+  json out = json::object();
+  for (const auto& k : fields)
+    if (doc.contains(k)) out[k] = doc[k];
+  return out;
+}
+
+}  // namespace
+
+const std::vector<std::string>& quick_session_checked_fields() {
+  static const std::vector<std::string> names(kNames.begin(), kNames.end());
+  return names;
+}
+
+std::optional<json> quick_session(std::string_view text, const std::vector<std::string>& fields) {
+  dom::parser parser;
+  simdjson::padded_string padded(text);
+  SessionQuery q;
+  q.fields = fields;
+  json out;
+  if (quick(parser, padded.data(), padded.size(), q, out) != Outcome::kept) return std::nullopt;
+  return out;
+}
+
+std::vector<json> read_sessions(const Store& store, const SessionQuery& q) {
+  const Collection& c = collection("session");
+  auto ids = store.list(c);
+  std::vector<Outcome> outcome(ids.size(), Outcome::slow);
+  std::vector<json> docs(ids.size());
+  int dirfd = ::open((store.dir() / c.dir).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dirfd >= 0) {
+    std::vector<Scratch> scratch(worker_count());
+    parallel_for(ids.size(), [&](size_t i, unsigned w) {
+      outcome[i] = read_one(dirfd, ids[i] + ".json", scratch[w], q, docs[i]);
+    });
+    ::close(dirfd);
+  }
+  std::vector<json> out;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (outcome[i] == Outcome::kept) out.push_back(std::move(docs[i]));
+    if (outcome[i] != Outcome::slow) continue;
+    // In ID order, as a plain loop over Store::load would meet (and report) it.
+    std::optional<json> doc;
+    try {
+      doc = store.load(c, ids[i]);
+    } catch (const Error&) {
+      if (q.skip_invalid) continue;
+      throw;
+    }
+    if (!doc || (!q.athlete.empty() && doc->value("athlete_id", "") != q.athlete)) continue;
+    out.push_back(cut(*doc, q.fields));
+  }
+  return out;
+}
+
+}  // namespace lever

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Benchmark (not a test), issue #7: `lever report clinic` and `lever report athlete` on a large
+# clinic store (1,000 athletes, 50,000 sessions, 200,000 pain entries) against jq computing the same
+# aggregates from the same files (tests/bench/jq, checked equal by tests/e2e/test_report_jq.sh).
+# Targets: lever at least 10 times faster than jq, and report clinic under one second.
+# The store is generated once and kept (BENCH_STORE, default build/bench-store beside the binary).
+# Usage: tests/bench/bench_report.sh [path/to/lever]   (needs hyperfine and jq)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+LEVER=$(readlink -f "${1:-${LEVER:-build/lever}}")
+GEN=$(dirname "$LEVER")/tests/gen_store
+STORE=${BENCH_STORE:-$(dirname "$LEVER")/bench-store}
+RUNS=${BENCH_RUNS:-10}
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+export TZ=UTC NO_COLOR=1
+
+if [ ! -e "$STORE/.complete" ] || [ "$GEN" -nt "$STORE/.complete" ]; then
+  rm -rf "$STORE"
+  "$GEN" "$STORE" 1000 50000 200000 >&2
+  touch "$STORE/.complete"
+fi
+ATH=ath-0421
+
+median() { jq -r ".results[$1].median" "$TMP/r.json"; }
+cpu() { jq -r ".results[$1] | .user + .system" "$TMP/r.json"; }  # mean CPU seconds: steadier on a shared machine
+hyperfine -N --warmup 1 --runs "$RUNS" --export-json "$TMP/r.json" \
+  "env LEVER_STORE=$STORE $LEVER --json report clinic" \
+  "env LEVER_STORE=$STORE $LEVER --json report athlete $ATH" >/dev/null 2>&1
+lc=$(median 0); la=$(median 1); lcc=$(cpu 0); lac=$(cpu 1)
+hyperfine -N --warmup 1 --runs "$(( RUNS < 5 ? RUNS : 5 ))" --export-json "$TMP/r.json" \
+  "bash $here/jq/clinic.sh $STORE" \
+  "bash $here/jq/athlete.sh $STORE $ATH" >/dev/null 2>&1
+jc=$(median 0); ja=$(median 1); jcc=$(cpu 0); jac=$(cpu 1)
+ms() { awk -v x="$1" 'BEGIN { printf "%.2f ms", x * 1000 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+printf '%-52s %12s %12s %8s\n' "benchmark" "median" "baseline" "ratio"
+printf '%-52s %12s %12s %8s\n' "report clinic (50k sessions) vs jq" "$(ms "$lc")" "$(ms "$jc")" "$(ratio "$lc" "$jc")"
+printf '%-52s %12s %12s %8s\n' "report athlete (50k sessions) vs jq" "$(ms "$la")" "$(ms "$ja")" "$(ratio "$la" "$ja")"
+printf '%-52s %12s %12s %8s\n' "report clinic CPU time (user+sys) vs jq" "$(ms "$lcc")" "$(ms "$jcc")" "$(ratio "$lcc" "$jcc")"
+printf '%-52s %12s %12s %8s\n' "report athlete CPU time (user+sys) vs jq" "$(ms "$lac")" "$(ms "$jac")" "$(ratio "$lac" "$jac")"
+printf '%-52s %12s %12s %8s\n' "report clinic vs the 1 s target" "$(ms "$lc")" "$(ms 1)" "$(ratio "$lc" 1)"

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# End to end: `lever report clinic` and `lever report athlete` against the jq programs that compute
+# the same aggregates from the same files (tests/bench/jq, the benchmark's baseline). A small
+# generated store, plus sessions that take lever's slow path (an escaped ID, an integer written 2.0)
+# and a damaged one, so both the quick reader and the fallback are held to the same answers.
+. "$LEVER_SOURCE_DIR/tests/e2e/lib.sh"
+JQ="$LEVER_SOURCE_DIR/tests/bench/jq"
+"$LEVER_BUILD_DIR/tests/gen_store" "$LEVER_STORE" 12 240 960 2>/dev/null || fail "gen_store"
+S=$LEVER_STORE
+
+# Newest sessions that change the follow-up column: due (ended an hour ago, written with an
+# escaped athlete ID and plan_step 2.0, valid but unusual), and missing (ended three days ago).
+iso() { date -u -d "$1" +%Y-%m-%dT%H:%M:%S+00:00; }
+cat >"$S/sessions/s-late-1.json" <<JSON
+{"schema_version": 1, "id": "s-late-1", "athlete_id": "\u0061th-0001", "started_at": "$(iso '-90 min')",
+ "ended_at": "$(iso '-60 min')", "status": "stopped", "stop_reason": "pain", "plan_step": 2.0,
+ "support_pct": 15, "run_s": 600, "knee_load": 900.5, "max_pain_during": 6}
+JSON
+cat >"$S/sessions/s-late-2.json" <<JSON
+{"schema_version": 1, "id": "s-late-2", "athlete_id": "ath-0002", "started_at": "$(iso '-3 days')",
+ "status": "completed", "duration_s": 900}
+JSON
+
+# Numbers compared to 1e-6: jq and lever may add in a different order.
+norm() { jq -S 'walk(if type == "number" then (. * 1e6 | round) / 1e6 else . end)'; }
+
+expect 0 --json report clinic
+lever_clinic=$(jq '.athletes' <<<"$OUT" | norm)
+jq_clinic=$(bash "$JQ/clinic.sh" "$S" | norm) || fail "jq clinic baseline"
+same "$lever_clinic" "$jq_clinic" "clinic rows, lever vs jq"
+same "$(jq 'length' <<<"$lever_clinic")" "12" "one row per athlete"
+same "$(jq -r '.[] | select(.athlete_id == "ath-0001") | .follow_up + " " + .last_session_id' <<<"$lever_clinic")" "due s-late-1" "escaped-ID session is ath-0001's newest"
+same "$(jq -r '.[] | select(.athlete_id == "ath-0002") | .follow_up' <<<"$lever_clinic")" "missing" "three-day-old session without a log"
+same "$(jq -r '.[] | select(.athlete_id == "ath-0003") | .follow_up' <<<"$lever_clinic")" "logged" "generated history is logged"
+same "$(jq -r '.[] | select(.athlete_id == "ath-0000") | .red_flags[0]' <<<"$lever_clinic")" "suspected-meniscal" "red flag"
+
+for a in ath-0001 ath-0004; do
+  expect 0 --json report athlete "$a"
+  lever_ath=$(jq '{sessions, weeks}' <<<"$OUT" | norm)
+  jq_ath=$(bash "$JQ/athlete.sh" "$S" "$a" | norm) || fail "jq athlete baseline"
+  same "$lever_ath" "$jq_ath" "athlete $a, lever vs jq"
+done
+same "$(jq '.sessions | length' <<<"$lever_ath")" "20" "ath-0004 has its 20 sessions"
+expect 0 --json report athlete ath-0001
+same "$(jq -c '.sessions[-1] | [.id, .plan_step, .run_minutes]' <<<"$OUT")" '["s-late-1",2,10]' "slow-path session read in full"
+same "$(jq '[.weeks[] | select(.sessions > 0)] | length > 5' <<<"$OUT")" "true" "weeks are filled"
+
+# A damaged session: the clinic overview leaves it out; the athlete report names it (exit 5).
+before=$("$LEVER" --json report clinic | jq -c '.athletes')
+printf '{"schema_version": 1, "id": "s-broken", "athlete_id": "ath-00' >"$S/sessions/s-broken.json"
+expect 0 --json report clinic
+same "$(jq -c '.athletes' <<<"$OUT")" "$before" "clinic unchanged by a damaged session"
+expect 5 --json report athlete ath-0004
+has "sessions/s-broken.json is not valid JSON" "$ERR"
+has "lever store check" "$ERR"
+finish
