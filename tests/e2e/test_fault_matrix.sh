@@ -111,7 +111,8 @@ cell() {
   [ "$state" = "$state_want" ] || problems+=("unit ended $state by the simulator's log, expected $state_want")
   # Where the unit still answers (not after a pulled link), ask it directly too.
   if [ "${spec%%@*}" != disconnect ]; then
-    [[ "$spec" == silence* ]] && sleep 2  # the unit answers again once its silence ends
+    # The unit answers again once its silence, or its deafness to the host, has ended (2 s).
+    [[ "$spec" == silence* || "$spec" == link-timeout* ]] && sleep 2
     while read -r p; do [ -n "$p" ] && problems+=("$p"); done < <(held_check "pty:$d/u" "$d/q" "$state_want" "$cmd")
   fi
   if [ "$cmd" = run ]; then
