@@ -60,7 +60,9 @@ std::optional<T> opt(const json& s, const char* key) {
 
 }  // namespace
 
-SureCheck::SureCheck(const json& root, const json& part) : top_(compile(root, part)) {}
+SureCheck::SureCheck(const json& root, const json& part) : top_(compile(root, part)) {
+  done_.clear();  // it points into `root`, which need not outlive this check
+}
 
 const SureCheck::Node* SureCheck::compile(const json& root, const json& s) {
   Node& n = nodes_.emplace_back();

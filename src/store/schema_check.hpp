@@ -42,7 +42,7 @@ private:
   bool surely(const Node& n, simdjson::dom::element v) const;
 
   std::deque<Node> nodes_;
-  std::vector<std::pair<const nlohmann::json*, const Node*>> done_;  ///< compiled $ref targets
+  std::vector<std::pair<const nlohmann::json*, const Node*>> done_;  ///< $ref targets compiled so far (while compiling)
   const Node* top_ = nullptr;
 };
 
