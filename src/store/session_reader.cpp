@@ -3,12 +3,16 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstdint>
+#include <map>
 
 #include <simdjson.h>
 
+#include "lever/store/schemas.hpp"
+#include "schema_check.hpp"
 #include "lever/util/error.hpp"
 #include "lever/util/ids.hpp"
 #include "lever/util/json_schema.hpp"
@@ -67,16 +71,41 @@ bool int_in(dom::element e, int64_t lo, int64_t hi) {
   return v >= lo && v <= hi;
 }
 
-// True only when the document certainly passes session.schema.json: every test here is one the
-// schema makes, kept strict (an integer written 2.0, a duplicate key) so that anything unusual is
-// left to the real validator and its messages.
+// session.schema.json's other properties (the run's details, which no report filters on), each
+// compiled to a SureCheck of its part of the schema; `open`: the schema lets a field it does not
+// name pass.
+struct OtherFields {
+  std::map<std::string, SureCheck, std::less<>> parts;
+  bool open = true;
+};
+
+const OtherFields& other_fields() {
+  static const OtherFields o = [] {
+    OtherFields out;
+    const json s = json::parse(schemas::embedded().at("session.schema.json"));
+    out.open = !s.contains("additionalProperties") || s["additionalProperties"] == true;
+    for (auto it = s["properties"].begin(); it != s["properties"].end(); ++it)
+      if (std::find(kNames.begin(), kNames.end(), it.key()) == kNames.end()) out.parts.emplace(it.key(), SureCheck(s, it.value()));
+    return out;
+  }();
+  return o;
+}
+
+// True only when the document certainly passes session.schema.json: the fields the reports read
+// are tested directly, each test one the schema makes, kept strict (an integer written 2.0, a
+// duplicate key) so that anything unusual is left to the real validator and its messages; every
+// other field is tested against its part of the schema by a SureCheck.
 bool surely_valid(dom::object obj, std::array<std::optional<dom::element>, kFields>& f) {
+  const auto& others = other_fields();
   for (dom::key_value_pair kv : obj) {
-    for (size_t i = 0; i < kFields; ++i) {
-      if (kv.key != kNames[i]) continue;
+    auto i = static_cast<size_t>(std::find(kNames.begin(), kNames.end(), kv.key) - kNames.begin());
+    if (i < kFields) {
       if (f[i]) return false;
       f[i] = kv.value;
+      continue;
     }
+    auto part = others.parts.find(kv.key);
+    if (part == others.parts.end() ? !others.open : !part->second.surely(kv.value)) return false;
   }
   auto opt = [&](Field k, auto ok) { return !f[k] || is_null(*f[k]) || ok(*f[k]); };
   if (!f[kVersion] || !int_in(*f[kVersion], 1, 1)) return false;
@@ -151,7 +180,11 @@ json cut(const json& doc, const std::vector<std::string>& fields) {
 }  // namespace
 
 const std::vector<std::string>& quick_session_checked_fields() {
-  static const std::vector<std::string> names(kNames.begin(), kNames.end());
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out(kNames.begin(), kNames.end());
+    for (const auto& [name, part] : other_fields().parts) out.push_back(name);
+    return out;
+  }();
   return names;
 }
 

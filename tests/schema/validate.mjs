@@ -6,8 +6,10 @@
 //   node validate.mjs [--undocumented] SCHEMAS_DIR PATH...
 //                                           every store found under each PATH (a directory holding
 //                                           store.json, at any depth); exits 1 on any invalid record.
-//                                           --undocumented also lists, per collection, the top-level
-//                                           fields lever wrote that the schema allows but never names
+//                                           --undocumented also lists, per collection, every field
+//                                           lever wrote (at any depth) that its schema never names,
+//                                           and counts each such record as invalid, even where the
+//                                           schema allows other fields
 //   node validate.mjs --table               the collection table below, one "name dir schema kind"
 //                                           row each (tests compare it with src/store/collections.cpp)
 //
@@ -50,7 +52,7 @@ function loadSchemas(dir) {
   for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".schema.json")).sort()) {
     const schema = JSON.parse(fs.readFileSync(path.join(dir, file), "utf8"));
     const validate = ajv.compile(schema);
-    validate.named = new Set(Object.keys(schema.properties || {}));
+    validate.root = schema;
     byFile.set(file, validate);
   }
   return byFile;
@@ -65,6 +67,30 @@ function findStores(root) {
     for (const e of entries) if (e.isDirectory()) walk(path.join(d, e.name));
   };
   walk(root);
+  return out;
+}
+
+// The fields of `value` that `schema` never names, as JSON Pointers, at any depth: the keys of an
+// object outside the "properties" its schema lists (even where "additionalProperties" is true;
+// where that is a schema, the object is a map whose entries it describes), array items by "items",
+// local $refs followed. An object schema that lists no properties (an audit entry's details, which
+// differ per action) is free-form by design: its keys are not reported.
+function unnamed(root, schema, value, ptr = "") {
+  if (!schema || typeof schema !== "object" || value === null || typeof value !== "object") return [];
+  if (schema.$ref) {
+    const target = schema.$ref.slice(2).split("/").reduce((s, k) => s && s[k], root);
+    return unnamed(root, { ...target, ...schema, $ref: undefined }, value, ptr);
+  }
+  if (Array.isArray(value)) return value.flatMap((v, i) => unnamed(root, schema.items, v, `${ptr}/${i}`));
+  if (!schema.properties && (!schema.additionalProperties || typeof schema.additionalProperties !== "object")) return [];
+  const out = [];
+  const props = schema.properties || {};
+  const extra = schema.additionalProperties;
+  for (const [k, v] of Object.entries(value)) {
+    if (k in props) out.push(...unnamed(root, props[k], v, `${ptr}/${k}`));
+    else if (extra && typeof extra === "object") out.push(...unnamed(root, extra, v, `${ptr}/${k}`));
+    else out.push(`${ptr}/${k}`);
+  }
   return out;
 }
 
@@ -95,9 +121,11 @@ function main(argv) {
     counts.set(kind, (counts.get(kind) || 0) + 1);
     const validate = validators.get(schema);
     if (!validate(value)) fail(where, `${kind}: ${describe(validate.errors)}`);
-    if (undocumented && value && typeof value === "object" && !Array.isArray(value)) {
+    if (undocumented) {
+      const fields = unnamed(validate.root, validate.root, value);
       if (!undocumented.has(kind)) undocumented.set(kind, new Set());
-      for (const k of Object.keys(value)) if (!validate.named.has(k)) undocumented.get(kind).add(k);
+      for (const f of fields) undocumented.get(kind).add(f.replace(/\/[0-9]+(?=\/|$)/g, "/*"));
+      if (fields.length) fail(where, `${kind}: ${fields.join(", ")} named by no schema`);
     }
   };
   const parse = (text, where) => {

@@ -19,7 +19,7 @@ namespace {
 
 const std::vector<std::string> kAll = {"id", "athlete_id", "started_at", "ended_at", "status", "plan_step",
                                        "stop_reason", "support_pct", "measured_support_pct", "max_pain_during",
-                                       "knee_load", "run_s", "schema_version", "extra"};
+                                       "knee_load", "run_s", "schema_version", "time_at_support", "loop_timing"};
 
 json cut(const json& doc) {
   json out = json::object();
@@ -32,7 +32,11 @@ const char* kGood =
     R"({"schema_version":1,"id":"s-1","athlete_id":"ann","started_at":"2026-11-20T08:00:00+01:00",)"
     R"("ended_at":"2026-11-20T08:25:00+01:00","status":"completed","plan_step":2,"stop_reason":null,)"
     R"("support_pct":20.0,"measured_support_pct":19.5,"max_pain_during":3,"knee_load":2100,"run_s":1200,)"
-    R"("extra":{"a":[1,-2,3.5,true,null,"x"]}})";
+    R"("time_at_support":[{"support_pct":20.0,"duration_s":1200},{"support_pct":35.5,"duration_s":300.25}],)"
+    R"("loop_timing":{"ticks":1500,"period_jitter_p50_ms":0.25,"fault_to_hold_ms":-2,"hold_sent_unix_ns":1795000000000000000},)"
+    R"("faults":["estop"],"calibration":{"record":"cal-1","override":null},"program":{"source":"plan","name":"step 2",)"
+    R"("plan_step":2,"duration_s":1500,"distance_km":2.5,"phases":[{"name":"run 1/1","kind":"run","duration_s":1500,)"
+    R"("support_pct":20,"speed_kmh":9.5,"incline_pct":0,"cadence_target_spm":null}]}})";
 
 // kGood with one field's value text replaced (or the field removed when value is empty).
 std::string with(const std::string& field, const std::string& value) {
@@ -95,11 +99,22 @@ TEST_CASE("a document the quick path accepts is valid and reads the same as with
       {"measured_support_pct", {"", "null", "101", "55.5"}},
       {"max_pain_during", {"", "null", "10", "11", "-1", "3.0", "\"3\""}},
       {"knee_load", {"", "null", "\"high\"", "1e5", "-7"}},
+      // Fields no report filters on go through the schema validator, nested parts included.
+      {"time_at_support", {"", "[]", "null", "[{\"support_pct\":20}]", "[{\"support_pct\":20,\"duration_s\":1,\"zz\":1}]"}},
+      {"loop_timing", {"", "{}", "{\"ticks\":0}", "{\"ticks\":2.0}", "{\"zz\":1}", "[]"}},
+      {"faults", {"", "[]", "[\"estop\",\"key\"]", "[\"estop\",\"estop\"]", "[\"zz\"]", "[1]"}},
+      {"calibration", {"", "{\"record\":null,\"override\":{\"problem\":\"overdue\",\"reason\":\"x\"}}",
+                       "{\"record\":\"Cal\",\"override\":null}", "{\"record\":null}", "null"}},
+      {"program", {"", "{}", "{\"source\":\"x\",\"name\":\"y\",\"plan_step\":null,\"duration_s\":1,\"distance_km\":0,\"phases\":[]}"}},
   };
   for (const auto& [field, values] : variants)
     for (const auto& v : values) docs.push_back(with(field, v));
   docs.push_back(R"({"schema_version":1,"schema_version":1,"id":"s-1","athlete_id":"ann","started_at":"2026-11-20T08:00:00Z","status":"completed"})");
   docs.push_back(R"({"schema_version":1,"id":"s-1","athlete_id":"bob","athlete_id":"ann","started_at":"2026-11-20T08:00:00Z","status":"completed"})");
+  // A field the schema does not name (it refuses any) never takes the quick path.
+  const std::string unknown = with("run_s", "1200,\"zz_extra\":1");
+  CHECK(!quick_session(unknown, kAll));
+  docs.push_back(unknown);
   docs.push_back(R"([1,2])");
   docs.push_back(R"({"schema_version":1,"id":"s-1")");
   docs.push_back("");

@@ -1,5 +1,6 @@
 // Reads many session documents quickly for the reports: files in parallel, parsed with simdjson,
-// checked against session.schema.json by a few direct tests, and only the fields a report needs
+// checked against session.schema.json (the fields reports filter on by direct tests, the rest by a
+// compiled reading of the schema, src/store/schema_check.hpp), and only the fields a report needs
 // kept. A document the quick checks cannot vouch for goes through Store::load instead, so a damaged
 // or unusual file gives exactly the result (or the error) it always did.
 #pragma once
