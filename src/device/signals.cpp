@@ -26,8 +26,9 @@ extern "C" void on_stop_signal(int sig) {
 }  // namespace
 
 void install_stop_signals() {
-  if (g_pipe[0] >= 0) return;
-  if (::pipe2(g_pipe, O_CLOEXEC | O_NONBLOCK) != 0) g_pipe[0] = g_pipe[1] = -1;
+  // The pipe is made once; the handlers are set on every call, because something else in the
+  // process (a test framework's crash handler, say) may have replaced them since.
+  if (g_pipe[0] < 0 && ::pipe2(g_pipe, O_CLOEXEC | O_NONBLOCK) != 0) g_pipe[0] = g_pipe[1] = -1;
   struct sigaction sa {};
   sa.sa_handler = on_stop_signal;
   sigemptyset(&sa.sa_mask);

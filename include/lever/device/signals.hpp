@@ -5,7 +5,7 @@
 namespace lever::device {
 
 /// Installs handlers for SIGINT, SIGTERM and SIGHUP that record the signal and wake stop_fd().
-/// Idempotent. Commands that drive a unit call it before arming.
+/// Safe to call again (re-sets the handlers). Commands that drive a unit call it before arming.
 void install_stop_signals();
 /// True once a stop signal arrived.
 bool stop_requested();
