@@ -119,7 +119,29 @@ int run_sim_server(const SimConfig& cfg, const ServerOptions& opt) {
   bool linked = true;
   std::uint64_t discarded = 0;
 
+  // Reads what the host has sent (closing a TCP client that went away). `waiting`: the bytes were
+  // already on the line when the simulator looked, so their transmission ended by now, not after it.
+  auto read_host = [&](int fd, bool waiting) {
+    char buf[4096];
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n > 0) {
+      std::int64_t at = real_ns();
+      if (waiting && in.pace) at -= static_cast<std::int64_t>(in.byte_ns * static_cast<double>(n));
+      in.push(at, std::string(buf, static_cast<size_t>(n)));
+    } else if (ep.client >= 0 && (n == 0 || (errno != EAGAIN && errno != EINTR))) {
+      ::close(ep.client);
+      ep.client = -1;
+      if (opt.log) opt.log("TCP client disconnected");
+    }
+  };
+
   while (!device::stop_requested()) {
+    // Bytes the host sent while this process was not scheduled are on the line already: take them
+    // before the clock advances, or a starved simulator would blame the host's link for its own delay.
+    if (int fd = ep.data_fd(); fd >= 0) {
+      pollfd q{fd, POLLIN, 0};
+      if (::poll(&q, 1, 0) > 0 && (q.revents & POLLIN)) read_host(fd, true);
+    }
     std::int64_t now = real_ns();
     if (opt.seconds > 0 && static_cast<double>(now) / 1e9 >= opt.seconds) break;
     while (!in.q.empty() && in.q.front().first <= now) {
@@ -173,17 +195,7 @@ int run_sim_server(const SimConfig& cfg, const ServerOptions& opt) {
         if (opt.log) opt.log("TCP client connected");
       }
     }
-    if (p[0].fd >= 0 && (p[0].revents & (POLLIN | POLLHUP | POLLERR))) {
-      char buf[4096];
-      ssize_t n = ::read(p[0].fd, buf, sizeof buf);
-      if (n > 0) {
-        in.push(real_ns(), std::string(buf, static_cast<size_t>(n)));
-      } else if (ep.client >= 0 && (n == 0 || (errno != EAGAIN && errno != EINTR))) {
-        ::close(ep.client);
-        ep.client = -1;
-        if (opt.log) opt.log("TCP client disconnected");
-      }
-    }
+    if (p[0].fd >= 0 && (p[0].revents & (POLLIN | POLLHUP | POLLERR))) read_host(p[0].fd, false);
   }
   if (discarded && opt.log) opt.log(fmt::format("{} status frames discarded: the status rate exceeded the line rate", discarded));
   return device::stop_signal();
