@@ -49,3 +49,45 @@ TEST_CASE("every shipped schema compiles with this validator and declares 2020-1
     CHECK_NOTHROW(schemas::validator(name));
   }
 }
+
+TEST_CASE("accepts answers what validate would, for every keyword form") {
+  SchemaValidator v(json::parse(R"({
+    "type": "object", "required": ["k"],
+    "properties": {
+      "k": {"enum": ["a", "b"]},
+      "n": {"type": ["integer", "null"], "minimum": 1},
+      "any": {"anyOf": [{"type": "string"}, {"type": "integer"}]},
+      "one": {"oneOf": [{"type": "number"}, {"type": "integer"}]},
+      "no": {"not": {"const": 3}},
+      "list": {"type": "array", "uniqueItems": true, "maxItems": 2, "items": {"$ref": "#/$defs/w"}},
+      "names": {"type": "object", "propertyNames": {"pattern": "^x"}, "additionalProperties": {"type": "boolean"}}
+    },
+    "if": {"properties": {"k": {"const": "b"}}}, "then": {"required": ["n"]},
+    "additionalProperties": false,
+    "$defs": {"w": {"type": "string", "minLength": 2}}
+  })"));
+  const char* cases[] = {
+      R"({"k": "a"})", R"({"k": "c"})", R"({})", R"({"k": "b"})", R"({"k": "b", "n": 2})", R"({"k": "a", "n": 0})",
+      R"({"k": "a", "n": 2.0})", R"({"k": "a", "n": 2.5})", R"({"k": "a", "any": true})", R"({"k": "a", "any": "s"})",
+      R"({"k": "a", "one": 1.5})", R"({"k": "a", "one": 1})", R"({"k": "a", "no": 3})", R"({"k": "a", "no": 4})",
+      R"({"k": "a", "list": ["ab", "ab"]})", R"({"k": "a", "list": ["ab", "cd", "ef"]})", R"({"k": "a", "list": ["a"]})",
+      R"({"k": "a", "list": ["ab", "cd"]})", R"({"k": "a", "names": {"xa": true}})", R"({"k": "a", "names": {"ya": true}})",
+      R"({"k": "a", "names": {"xa": 1}})", R"({"k": "a", "extra": 1})", R"([])"};
+  int valid = 0;
+  for (const char* text : cases) {
+    CAPTURE(text);
+    auto doc = json::parse(text);
+    CHECK(v.accepts(doc) == v.validate(doc).empty());
+    valid += v.accepts(doc);
+  }
+  CHECK(valid == 8);
+  auto issues = v.validate(json::parse(R"({"k": "b", "list": ["ab", "ab"], "names": {"y~/": 1}})"));
+  std::multimap<std::string, std::string> by;
+  for (auto& i : issues) by.emplace(i.pointer, i.message);
+  CHECK(by.find("/n")->second == "is required but missing");
+  CHECK(by.find("/list")->second == "items 0 and 1 are the same");
+  auto names = by.equal_range("/names/y~0~1");
+  REQUIRE(std::distance(names.first, names.second) == 2);
+  CHECK(names.first->second.find("pattern ^x") != std::string::npos);
+  CHECK(std::next(names.first)->second == "must be boolean (found integer)");
+}
