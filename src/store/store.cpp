@@ -155,8 +155,15 @@ std::optional<json> Store::load(const Collection& c, const std::string& id) cons
   fs::path p = path(c, id);
   auto text = read_file(p);
   if (!text) return std::nullopt;
+  const auto& v = schemas::validator(c.schema);
+  // The quick parse vouches only for valid documents; a newer schema_version still gets its error.
+  if (auto quick = v.parse_valid(*text)) {
+    auto ver = quick->find("schema_version");
+    if (!quick->is_object() || ver == quick->end() || !ver->is_number_integer() || ver->get<int>() <= kSchemaVersion)
+      return quick;
+  }
   json doc = parse_document(p, *text);
-  auto issues = schemas::validator(c.schema).validate(doc);
+  auto issues = v.validate(doc);
   if (!issues.empty())
     throw Error(Exit::invalid_data, fmt::format("{} is not a valid {} document: {}", rel(p), c.name, join_issues(issues)),
                 "fix or restore that file, then run 'lever store check'");
@@ -215,6 +222,10 @@ std::vector<json> Store::read_log(const Collection& c, const std::string& key, s
     std::string_view sv(text->data() + pos, nl - pos);
     pos = nl + 1;
     if (sv.empty()) continue;
+    if (auto quick = v.parse_valid(sv)) {
+      out.push_back(std::move(*quick));
+      continue;
+    }
     json rec = json::parse(sv, nullptr, false);
     if (rec.is_discarded()) {
       if (problems) problems->push_back({rel(p), line, "not valid JSON"});
@@ -263,8 +274,12 @@ std::vector<json> Store::read_log_tail(const Collection& c, const std::string& k
     if (start > 0 && !lines.empty()) lines.erase(lines.begin());  // the first may be cut mid-record
     out.clear();
     for (auto it = lines.rbegin(); it != lines.rend() && out.size() < n; ++it) {
+      if (auto quick = v.parse_valid(*it)) {
+        out.push_back(std::move(*quick));
+        continue;
+      }
       json rec = json::parse(*it, nullptr, false);
-      if (!rec.is_discarded() && v.validate(rec).empty()) out.push_back(std::move(rec));
+      if (!rec.is_discarded() && v.accepts(rec)) out.push_back(std::move(rec));
     }
     if (out.size() >= n || start == 0) break;
   }

@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include <fmt/format.h>
+#include <simdjson.h>
 
 #include "lever/util/ids.hpp"
 #include "lever/util/time.hpp"
@@ -89,6 +90,124 @@ std::string short_dump(const json& v) {
   auto s = v.dump();
   return s.size() > 40 ? s.substr(0, 37) + "..." : s;
 }
+
+// The value operations the checker needs, for nlohmann values (validate: with messages) and for
+// simdjson ones (parse_valid: a yes, or "not sure", with no nlohmann tree built first).
+namespace dom = simdjson::dom;
+
+const json& as_json(const json& v) { return v; }
+bool is_num(const json& v) { return v.is_number(); }
+double num(const json& v) { return v.get<double>(); }
+bool is_str(const json& v) { return v.is_string(); }
+std::string_view text(const json& v) { return v.get_ref<const std::string&>(); }
+bool is_arr(const json& v) { return v.is_array(); }
+bool is_obj(const json& v) { return v.is_object(); }
+const json& elements(const json& v) { return v; }
+std::vector<std::pair<std::string_view, const json*>> members(const json& v) {
+  std::vector<std::pair<std::string_view, const json*>> out;
+  out.reserve(v.size());
+  for (auto it = v.begin(); it != v.end(); ++it) out.emplace_back(it.key(), &it.value());
+  return out;
+}
+const json& deref(const json* v) { return *v; }
+bool same(const json& v, const json& want) { return v == want; }
+
+bool is_int(dom::element e) { return e.type() == dom::element_type::INT64 || e.type() == dom::element_type::UINT64; }
+bool is_num(dom::element e) { return is_int(e) || e.type() == dom::element_type::DOUBLE; }
+double num(dom::element e) { return double(e); }  // an integer converts, as nlohmann's get<double> does
+bool is_str(dom::element e) { return e.type() == dom::element_type::STRING; }
+std::string_view text(dom::element e) { return std::string_view(e); }
+bool is_arr(dom::element e) { return e.type() == dom::element_type::ARRAY; }
+bool is_obj(dom::element e) { return e.type() == dom::element_type::OBJECT; }
+std::vector<dom::element> elements(dom::element e) {
+  std::vector<dom::element> out;
+  for (dom::element x : dom::array(e)) out.push_back(x);
+  return out;
+}
+std::vector<std::pair<std::string_view, dom::element>> members(dom::element e) {
+  std::vector<std::pair<std::string_view, dom::element>> out;
+  for (dom::key_value_pair kv : dom::object(e)) out.emplace_back(kv.key, kv.value);
+  return out;
+}
+dom::element deref(dom::element e) { return e; }
+
+bool type_matches(unsigned mask, dom::element e) {
+  switch (e.type()) {
+    case dom::element_type::OBJECT: return mask & kObject;
+    case dom::element_type::ARRAY: return mask & kArray;
+    case dom::element_type::STRING: return mask & kString;
+    case dom::element_type::BOOL: return mask & kBoolean;
+    case dom::element_type::NULL_VALUE: return mask & kNull;
+    case dom::element_type::INT64:
+    case dom::element_type::UINT64: return mask & (kNumber | kInteger);
+    case dom::element_type::DOUBLE: {
+      if (mask & kNumber) return true;
+      double d = double(e);
+      return (mask & kInteger) && std::isfinite(d) && std::floor(d) == d;
+    }
+  }
+  return false;
+}
+
+// A simdjson value as nlohmann's own parser would have stored it.
+json to_json(dom::element e) {
+  switch (e.type()) {
+    case dom::element_type::ARRAY: {
+      json a = json::array();
+      for (dom::element x : dom::array(e)) a.push_back(to_json(x));
+      return a;
+    }
+    case dom::element_type::OBJECT: {
+      json o = json::object();
+      for (dom::key_value_pair kv : dom::object(e)) o[std::string(kv.key)] = to_json(kv.value);
+      return o;
+    }
+    case dom::element_type::INT64: {
+      int64_t v = int64_t(e);  // nlohmann's parser stores non-negative integers unsigned
+      return v >= 0 ? json(static_cast<uint64_t>(v)) : json(v);
+    }
+    case dom::element_type::UINT64: return json(uint64_t(e));
+    case dom::element_type::DOUBLE: return json(double(e));
+    case dom::element_type::STRING: return json(std::string(std::string_view(e)));
+    case dom::element_type::BOOL: return json(bool(e));
+    case dom::element_type::NULL_VALUE: return json();
+  }
+  return json();
+}
+
+json as_json(dom::element e) { return to_json(e); }
+bool same(dom::element e, const json& want) {
+  switch (e.type()) {
+    case dom::element_type::STRING: return want.is_string() && want.get_ref<const std::string&>() == std::string_view(e);
+    case dom::element_type::BOOL: return want.is_boolean() && want.get<bool>() == bool(e);
+    case dom::element_type::NULL_VALUE: return want.is_null();
+    default: return to_json(e) == want;
+  }
+}
+
+// True when simdjson's tree is certainly what nlohmann's parser builds from the same text: no
+// object repeats a key (nlohmann keeps the last) and no number is a negative zero (the two
+// libraries have differed on how "-0" is stored). Anything else is left to nlohmann.
+bool plain(dom::element e) {
+  switch (e.type()) {
+    case dom::element_type::ARRAY:
+      for (dom::element x : dom::array(e))
+        if (!plain(x)) return false;
+      return true;
+    case dom::element_type::OBJECT: {
+      auto fields = members(e);
+      for (size_t i = 0; i < fields.size(); ++i) {
+        if (!plain(fields[i].second)) return false;
+        for (size_t j = 0; j < i; ++j)
+          if (fields[i].first == fields[j].first) return false;
+      }
+      return true;
+    }
+    case dom::element_type::DOUBLE: return !(double(e) == 0 && std::signbit(double(e)));
+    default: return true;
+  }
+}
+
 
 }  // namespace
 
@@ -259,7 +378,8 @@ struct SchemaValidator::Compiled {
 
   // Appends v's problems against node s to out and returns true when there are none; with out null
   // it only answers that, stopping at the first problem.
-  bool check(const Node& s, const json& v, const Ptr& p, Issues* out) const {
+  template <class V>
+  bool check(const Node& s, const V& v, const Ptr& p, Issues* out) const {
     if (s.is_bool) {
       if (s.allow) return true;
       if (out) out->push_back({p.str(), "is not allowed here"});
@@ -283,67 +403,69 @@ struct SchemaValidator::Compiled {
     if (!s.bad_ref.empty()) resolve(s.bad_ref);  // throws the error the reference gives
     if (s.ref) LEVER_SCHEMA_SUB(check(*s.ref, v, p, out));
     if (s.has_type && !type_matches(s.types, v)) {
-      LEVER_SCHEMA_FAIL(fmt::format("must be {} (found {})", s.want, type_name(v)));
+      LEVER_SCHEMA_FAIL(fmt::format("must be {} (found {})", s.want, type_name(as_json(v))));
       return false;  // further keywords would only repeat the type problem
     }
-    if (s.enum_ && std::find(s.enum_->begin(), s.enum_->end(), v) == s.enum_->end()) {
+    if (s.enum_ && std::none_of(s.enum_->begin(), s.enum_->end(), [&](const json& o) { return same(v, o); })) {
       std::string opts;
       for (const auto& o : *s.enum_) opts += (opts.empty() ? "" : ", ") + o.dump();
-      LEVER_SCHEMA_FAIL(fmt::format("must be one of {} (found {})", opts, short_dump(v)));
+      LEVER_SCHEMA_FAIL(fmt::format("must be one of {} (found {})", opts, short_dump(as_json(v))));
     }
-    if (s.const_ && *s.const_ != v) LEVER_SCHEMA_FAIL(fmt::format("must be {}", s.const_->dump()));
-    if (v.is_number()) {
-      double d = v.get<double>();
+    if (s.const_ && !same(v, *s.const_)) LEVER_SCHEMA_FAIL(fmt::format("must be {}", s.const_->dump()));
+    if (is_num(v)) {
+      double d = num(v);
       if (s.minimum && d < s.minimum->get<double>())
-        LEVER_SCHEMA_FAIL(fmt::format("must be at least {} (found {})", s.minimum->dump(), v.dump()));
+        LEVER_SCHEMA_FAIL(fmt::format("must be at least {} (found {})", s.minimum->dump(), as_json(v).dump()));
       if (s.maximum && d > s.maximum->get<double>())
-        LEVER_SCHEMA_FAIL(fmt::format("must be at most {} (found {})", s.maximum->dump(), v.dump()));
+        LEVER_SCHEMA_FAIL(fmt::format("must be at most {} (found {})", s.maximum->dump(), as_json(v).dump()));
       if (s.ex_min && d <= s.ex_min->get<double>())
-        LEVER_SCHEMA_FAIL(fmt::format("must be greater than {} (found {})", s.ex_min->dump(), v.dump()));
+        LEVER_SCHEMA_FAIL(fmt::format("must be greater than {} (found {})", s.ex_min->dump(), as_json(v).dump()));
       if (s.ex_max && d >= s.ex_max->get<double>())
-        LEVER_SCHEMA_FAIL(fmt::format("must be less than {} (found {})", s.ex_max->dump(), v.dump()));
+        LEVER_SCHEMA_FAIL(fmt::format("must be less than {} (found {})", s.ex_max->dump(), as_json(v).dump()));
     }
-    if (v.is_string()) {
-      const auto& str = v.get_ref<const std::string&>();
+    if (is_str(v)) {
+      std::string_view str = text(v);
       if (s.min_len && str.size() < *s.min_len) LEVER_SCHEMA_FAIL(fmt::format("must be at least {} characters long", *s.min_len));
       if (s.max_len && str.size() > *s.max_len) LEVER_SCHEMA_FAIL(fmt::format("must be at most {} characters long", *s.max_len));
-      if (s.pattern && !(s.id_pattern ? is_valid_id(str) : std::regex_search(str, *s.re)))
+      if (s.pattern && !(s.id_pattern ? is_valid_id(str) : std::regex_search(str.begin(), str.end(), *s.re)))
         LEVER_SCHEMA_FAIL(fmt::format("'{}' does not match the pattern {}", str.substr(0, 40), *s.pattern));
       if (s.format == Node::Format::date_time && !is_date_time(str))
         LEVER_SCHEMA_FAIL(fmt::format("'{}' is not an ISO 8601 date-time with offset", str));
       if (s.format == Node::Format::date && (str.size() != 10 || !parse_iso(str)))
         LEVER_SCHEMA_FAIL(fmt::format("'{}' is not an ISO 8601 date (YYYY-MM-DD)", str));
     }
-    if (v.is_array()) {
-      if (s.min_items && v.size() < *s.min_items) LEVER_SCHEMA_FAIL(fmt::format("must have at least {} items", *s.min_items));
-      if (s.max_items && v.size() > *s.max_items) LEVER_SCHEMA_FAIL(fmt::format("must have at most {} items", *s.max_items));
+    if (is_arr(v)) {
+      auto items = elements(v);
+      if (s.min_items && items.size() < *s.min_items) LEVER_SCHEMA_FAIL(fmt::format("must have at least {} items", *s.min_items));
+      if (s.max_items && items.size() > *s.max_items) LEVER_SCHEMA_FAIL(fmt::format("must have at most {} items", *s.max_items));
       if (s.items)
-        for (size_t i = 0; i < v.size(); ++i) LEVER_SCHEMA_SUB(check(*s.items, v[i], Ptr{&p, {}, i, true}, out));
+        for (size_t i = 0; i < items.size(); ++i) LEVER_SCHEMA_SUB(check(*s.items, items[i], Ptr{&p, {}, i, true}, out));
       if (s.unique)
-        for (size_t i = 0; i < v.size(); ++i)
-          for (size_t j = i + 1; j < v.size(); ++j)
-            if (v[i] == v[j]) LEVER_SCHEMA_FAIL(fmt::format("items {} and {} are the same", i, j));
+        for (size_t i = 0; i < items.size(); ++i)
+          for (size_t j = i + 1; j < items.size(); ++j)
+            if (as_json(items[i]) == as_json(items[j])) LEVER_SCHEMA_FAIL(fmt::format("items {} and {} are the same", i, j));
     }
-    if (v.is_object()) {
+    if (is_obj(v)) {
+      auto fields = members(v);
       for (const auto& r : s.required)
-        if (!v.contains(r)) {
+        if (std::none_of(fields.begin(), fields.end(), [&](const auto& f) { return f.first == r; })) {
           ok = false;
           if (!out) return false;
           out->push_back({pointer_append(p.str(), r), "is required but missing"});
         }
-      if (s.min_props && v.size() < *s.min_props) LEVER_SCHEMA_FAIL(fmt::format("must have at least {} fields", *s.min_props));
-      for (auto it = v.begin(); it != v.end(); ++it) {
-        Ptr child{&p, it.key()};
-        if (s.property_names) LEVER_SCHEMA_SUB(check(*s.property_names, json(it.key()), child, out));
-        const Node* prop = s.has_properties ? s.property(it.key()) : nullptr;
+      if (s.min_props && fields.size() < *s.min_props) LEVER_SCHEMA_FAIL(fmt::format("must have at least {} fields", *s.min_props));
+      for (const auto& [key, value] : fields) {
+        Ptr child{&p, key};
+        if (s.property_names) LEVER_SCHEMA_SUB(check(*s.property_names, json(std::string(key)), child, out));
+        const Node* prop = s.has_properties ? s.property(key) : nullptr;
         if (prop) {
-          LEVER_SCHEMA_SUB(check(*prop, it.value(), child, out));
+          LEVER_SCHEMA_SUB(check(*prop, deref(value), child, out));
         } else if (s.additional_false) {
           ok = false;
           if (!out) return false;
           out->push_back({child.str(), "is not a known field"});
         } else if (s.additional) {
-          LEVER_SCHEMA_SUB(check(*s.additional, it.value(), child, out));
+          LEVER_SCHEMA_SUB(check(*s.additional, deref(value), child, out));
         }
       }
     }
@@ -382,5 +504,20 @@ std::vector<SchemaIssue> SchemaValidator::validate(const json& instance) const {
 }
 
 bool SchemaValidator::accepts(const json& instance) const { return compiled_->check(*compiled_->top, instance, Ptr{}, nullptr); }
+
+std::optional<json> SchemaValidator::parse_valid(std::string_view text, const std::vector<std::string>& fields) const {
+  // A \u escape is left to nlohmann: simdjson versions differ on lone surrogates, which it refuses.
+  for (size_t i = text.find('\\'); i != std::string_view::npos; i = text.find('\\', i + 2))
+    if (i + 1 < text.size() && text[i + 1] == 'u') return std::nullopt;
+  thread_local dom::parser parser;
+  dom::element doc;
+  if (parser.parse(text.data(), text.size()).get(doc)) return std::nullopt;
+  if (!plain(doc) || !compiled_->check(*compiled_->top, doc, Ptr{}, nullptr)) return std::nullopt;
+  if (fields.empty() || !is_obj(doc)) return to_json(doc);
+  json out = json::object();
+  for (const auto& [key, value] : members(doc))
+    if (std::find(fields.begin(), fields.end(), key) != fields.end()) out[std::string(key)] = to_json(value);
+  return out;
+}
 
 }  // namespace lever

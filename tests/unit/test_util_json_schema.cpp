@@ -91,3 +91,43 @@ TEST_CASE("accepts answers what validate would, for every keyword form") {
   CHECK(names.first->second.find("pattern ^x") != std::string::npos);
   CHECK(std::next(names.first)->second == "must be boolean (found integer)");
 }
+
+TEST_CASE("parse_valid gives exactly json::parse's document, and only for valid text") {
+  const auto& v = schemas::validator("pain-entry.schema.json");
+  std::string ok = R"({"schema_version": 1, "id": "p-1", "athlete_id": "ath-1", "score": 3, "when": "during",
+                       "at": "2026-07-09T15:11:22+00:00", "logged_at": "2026-07-09T15:11:22Z", "by": "dr")";
+  auto with = [&](const std::string& extra) { return ok + extra + "}"; };
+  struct Case {
+    std::string text;
+    bool quick;  // whether the quick path may vouch for it
+  } cases[] = {
+      {with(""), true},
+      {with(R"(, "note": "knee \"sore\"\n", "session_id": null, "grinding": false)"), true},
+      {with(R"(, "score": 3)"), false},                        // a repeated key: nlohmann keeps the last
+      {with(R"(, "note": "caf\u00e9")"), false},               // \u escapes are left to nlohmann
+      {with(R"(, "swelling": "huge")"), false},                // invalid
+      {with(R"(, "extra": 1)"), false},                        // invalid
+      {R"({"schema_version": 1, "id": "p-1"})", false},        // invalid
+      {ok.substr(0, ok.size() - 20), false},                   // not JSON
+      {R"([1, 2])", false},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.text);
+    auto quick = v.parse_valid(c.text);
+    CHECK(quick.has_value() == c.quick);
+    if (!quick) continue;
+    auto slow = json::parse(c.text);
+    CHECK(v.validate(slow).empty());
+    CHECK(quick->dump() == slow.dump());
+  }
+  // Scores as the schema reads them: 3.0 is an integer; -0 is the integer 0 to both parsers.
+  auto whole = v.parse_valid(with(R"(, "score": 3.0)").replace(ok.find("\"score\": 3,"), 11, ""));
+  REQUIRE(whole);
+  CHECK(whole->dump() == json::parse(with(R"(, "score": 3.0)").replace(ok.find("\"score\": 3,"), 11, "")).dump());
+  std::string neg = with(R"(, "score": -0)").replace(ok.find("\"score\": 3,"), 11, "");
+  if (auto q = v.parse_valid(neg)) CHECK(q->dump() == json::parse(neg).dump());
+  CHECK_FALSE(v.parse_valid(with(R"(, "score": -0.0)").replace(ok.find("\"score\": 3,"), 11, "")));
+  auto cut = v.parse_valid(with(R"(, "note": "n")"), {"when", "at", "missing"});
+  REQUIRE(cut);
+  CHECK(*cut == json{{"when", "during"}, {"at", "2026-07-09T15:11:22+00:00"}});
+}

@@ -2,6 +2,7 @@
 // Unsupported keywords in a schema are an error, so nothing is silently left unchecked.
 #pragma once
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,10 @@ public:
   std::vector<SchemaIssue> validate(const nlohmann::json& instance) const;
   /// True when validate(instance) would be empty, found without building any message.
   bool accepts(const nlohmann::json& instance) const;
+  /// The JSON document in `text`, when it is certainly valid, parsed quickly (simdjson) and cut
+  /// down to `fields` (top-level names; empty = all) -- exactly what nlohmann::json::parse gives.
+  /// nullopt means "not certain": parse it with nlohmann and validate() it for the messages.
+  std::optional<nlohmann::json> parse_valid(std::string_view text, const std::vector<std::string>& fields = {}) const;
   /// The keywords this validator understands (tests check every shipped schema against this list).
   static const std::vector<std::string>& supported_keywords();
 
