@@ -1,5 +1,6 @@
 #include "lever/store/store.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <pwd.h>
 #include <sys/file.h>
@@ -180,15 +181,19 @@ void Store::save(const Collection& c, const std::string& id, const json& doc) {
 }
 
 std::vector<std::string> Store::list(const Collection& c) const {
+  // readdir directly: a report lists tens of thousands of sessions, and directory_iterator builds a
+  // path object per entry.
   std::vector<std::string> ids;
-  std::error_code ec;
-  std::string ext = c.is_log ? ".ndjson" : ".json";
-  for (auto it = fs::directory_iterator(dir_ / c.dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
-    auto name = it->path().filename().string();
-    if (name.size() <= ext.size() || name.compare(name.size() - ext.size(), ext.size(), ext) != 0) continue;
+  std::string_view ext = c.is_log ? ".ndjson" : ".json";
+  DIR* d = ::opendir((dir_ / c.dir).c_str());
+  if (!d) return ids;
+  while (const dirent* e = ::readdir(d)) {
+    std::string_view name = e->d_name;
+    if (name.size() <= ext.size() || name.substr(name.size() - ext.size()) != ext) continue;
     auto id = name.substr(0, name.size() - ext.size());
-    if (is_valid_id(id)) ids.push_back(id);
+    if (is_valid_id(id)) ids.emplace_back(id);
   }
+  ::closedir(d);
   std::sort(ids.begin(), ids.end());
   return ids;
 }
