@@ -152,23 +152,35 @@ json Store::parse_document(const fs::path& file, const std::string& text) const 
   return doc;
 }
 
-std::optional<json> Store::load(const Collection& c, const std::string& id) const {
+std::optional<json> Store::load(const Collection& c, const std::string& id) const { return load(c, id, {}); }
+
+std::optional<json> Store::load(const Collection& c, const std::string& id, const std::vector<std::string>& fields) const {
   fs::path p = path(c, id);
   auto text = read_file(p);
   if (!text) return std::nullopt;
   const auto& v = schemas::validator(c.schema);
-  // The quick parse vouches only for valid documents; a newer schema_version still gets its error.
-  if (auto quick = v.parse_valid(*text)) {
+  // The quick parse vouches only for valid documents; a newer schema_version still gets its error
+  // (so it is read along with the fields asked for, and dropped again if not asked for).
+  std::vector<std::string> want = fields;
+  bool add_version = !want.empty() && std::find(want.begin(), want.end(), "schema_version") == want.end();
+  if (add_version) want.push_back("schema_version");
+  if (auto quick = v.parse_valid(*text, want)) {
     auto ver = quick->find("schema_version");
-    if (!quick->is_object() || ver == quick->end() || !ver->is_number_integer() || ver->get<int>() <= kSchemaVersion)
+    if (!quick->is_object() || ver == quick->end() || !ver->is_number_integer() || ver->get<int>() <= kSchemaVersion) {
+      if (add_version && quick->is_object()) quick->erase("schema_version");
       return quick;
+    }
   }
   json doc = parse_document(p, *text);
   auto issues = v.validate(doc);
   if (!issues.empty())
     throw Error(Exit::invalid_data, fmt::format("{} is not a valid {} document: {}", rel(p), c.name, join_issues(issues)),
                 "fix or restore that file, then run 'lever store check'");
-  return doc;
+  if (fields.empty() || !doc.is_object()) return doc;
+  json out = json::object();
+  for (const auto& k : fields)
+    if (doc.contains(k)) out[k] = std::move(doc[k]);
+  return out;
 }
 
 void Store::save(const Collection& c, const std::string& id, const json& doc) {
