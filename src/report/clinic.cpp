@@ -53,7 +53,7 @@ std::vector<json> clinic_rows(Store& store, const ReportOptions& opt, TimePoint 
     const std::string& id = ids[i];
     std::optional<json> a;
     try {
-      a = store.load(collection("athlete"), id);
+      a = store.load(collection("athlete"), id, {"flags"});
     } catch (const Error&) {
       return;
     }
@@ -64,7 +64,7 @@ std::vector<json> clinic_rows(Store& store, const ReportOptions& opt, TimePoint 
     row["red_flags"] = flags;
     row["plan_status"] = "none";
     row["review"] = false;
-    if (auto plan = store.load(collection("plan"), id)) {
+    if (auto plan = store.load(collection("plan"), id, {"current_step", "status", "steps", "review"})) {
       int step = plan->value("current_step", 1);
       row["plan_status"] = plan->value("status", "");
       row["plan_step"] = step;

@@ -1,5 +1,6 @@
 #include "lever/store/store.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <pwd.h>
 #include <sys/file.h>
@@ -151,16 +152,35 @@ json Store::parse_document(const fs::path& file, const std::string& text) const 
   return doc;
 }
 
-std::optional<json> Store::load(const Collection& c, const std::string& id) const {
+std::optional<json> Store::load(const Collection& c, const std::string& id) const { return load(c, id, {}); }
+
+std::optional<json> Store::load(const Collection& c, const std::string& id, const std::vector<std::string>& fields) const {
   fs::path p = path(c, id);
   auto text = read_file(p);
   if (!text) return std::nullopt;
+  const auto& v = schemas::validator(c.schema);
+  // The quick parse vouches only for valid documents; a newer schema_version still gets its error
+  // (so it is read along with the fields asked for, and dropped again if not asked for).
+  std::vector<std::string> want = fields;
+  bool add_version = !want.empty() && std::find(want.begin(), want.end(), "schema_version") == want.end();
+  if (add_version) want.push_back("schema_version");
+  if (auto quick = v.parse_valid(*text, want)) {
+    auto ver = quick->find("schema_version");
+    if (!quick->is_object() || ver == quick->end() || !ver->is_number_integer() || ver->get<int>() <= kSchemaVersion) {
+      if (add_version && quick->is_object()) quick->erase("schema_version");
+      return quick;
+    }
+  }
   json doc = parse_document(p, *text);
-  auto issues = schemas::validator(c.schema).validate(doc);
+  auto issues = v.validate(doc);
   if (!issues.empty())
     throw Error(Exit::invalid_data, fmt::format("{} is not a valid {} document: {}", rel(p), c.name, join_issues(issues)),
                 "fix or restore that file, then run 'lever store check'");
-  return doc;
+  if (fields.empty() || !doc.is_object()) return doc;
+  json out = json::object();
+  for (const auto& k : fields)
+    if (doc.contains(k)) out[k] = std::move(doc[k]);
+  return out;
 }
 
 void Store::save(const Collection& c, const std::string& id, const json& doc) {
@@ -173,15 +193,19 @@ void Store::save(const Collection& c, const std::string& id, const json& doc) {
 }
 
 std::vector<std::string> Store::list(const Collection& c) const {
+  // readdir directly: a report lists tens of thousands of sessions, and directory_iterator builds a
+  // path object per entry.
   std::vector<std::string> ids;
-  std::error_code ec;
-  std::string ext = c.is_log ? ".ndjson" : ".json";
-  for (auto it = fs::directory_iterator(dir_ / c.dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
-    auto name = it->path().filename().string();
-    if (name.size() <= ext.size() || name.compare(name.size() - ext.size(), ext.size(), ext) != 0) continue;
+  std::string_view ext = c.is_log ? ".ndjson" : ".json";
+  DIR* d = ::opendir((dir_ / c.dir).c_str());
+  if (!d) return ids;
+  while (const dirent* e = ::readdir(d)) {
+    std::string_view name = e->d_name;
+    if (name.size() <= ext.size() || name.substr(name.size() - ext.size()) != ext) continue;
     auto id = name.substr(0, name.size() - ext.size());
-    if (is_valid_id(id)) ids.push_back(id);
+    if (is_valid_id(id)) ids.emplace_back(id);
   }
+  ::closedir(d);
   std::sort(ids.begin(), ids.end());
   return ids;
 }
@@ -215,6 +239,10 @@ std::vector<json> Store::read_log(const Collection& c, const std::string& key, s
     std::string_view sv(text->data() + pos, nl - pos);
     pos = nl + 1;
     if (sv.empty()) continue;
+    if (auto quick = v.parse_valid(sv)) {
+      out.push_back(std::move(*quick));
+      continue;
+    }
     json rec = json::parse(sv, nullptr, false);
     if (rec.is_discarded()) {
       if (problems) problems->push_back({rel(p), line, "not valid JSON"});
@@ -263,8 +291,12 @@ std::vector<json> Store::read_log_tail(const Collection& c, const std::string& k
     if (start > 0 && !lines.empty()) lines.erase(lines.begin());  // the first may be cut mid-record
     out.clear();
     for (auto it = lines.rbegin(); it != lines.rend() && out.size() < n; ++it) {
+      if (auto quick = v.parse_valid(*it)) {
+        out.push_back(std::move(*quick));
+        continue;
+      }
       json rec = json::parse(*it, nullptr, false);
-      if (!rec.is_discarded() && v.validate(rec).empty()) out.push_back(std::move(rec));
+      if (!rec.is_discarded() && v.accepts(rec)) out.push_back(std::move(rec));
     }
     if (out.size() >= n || start == 0) break;
   }

@@ -185,3 +185,26 @@ TEST_CASE("IDs never escape the store") {
   CHECK_THROWS_AS(s.path(collection("athlete"), "../etc/passwd"), Error);
   CHECK_THROWS_AS(s.has(collection("athlete"), "a/b"), Error);
 }
+
+TEST_CASE("load with fields keeps only those, and refuses what the whole load refuses") {
+  TempDir t;
+  Store s(t.path);
+  auto lock = s.lock();
+  add_athlete(s, "ann");
+  auto whole = s.load(collection("athlete"), "ann");
+  REQUIRE(whole);
+  auto part = s.load(collection("athlete"), "ann", {"flags", "mass_kg", "side"});
+  REQUIRE(part);
+  CHECK(*part == json{{"flags", (*whole)["flags"]}, {"mass_kg", (*whole)["mass_kg"]}});
+  CHECK(s.load(collection("athlete"), "ann", {"schema_version"}) == json{{"schema_version", 1}});
+  CHECK(!s.load(collection("athlete"), "nobody", {"flags"}));
+  // Each of these goes the slow way (repeated key, invalid, newer) and keeps its error.
+  std::string text = whole->dump();
+  write_file_atomic(t.path / "athletes" / "dup.json", text.substr(0, text.size() - 1) + R"(, "flags": [1]})");
+  CHECK_THROWS_WITH_AS(s.load(collection("athlete"), "dup", {"flags"}), doctest::Contains("athletes/dup.json"), Error);
+  (*whole)["mass_kg"] = 5;
+  write_file_atomic(t.path / "athletes" / "bad.json", whole->dump());
+  CHECK_THROWS_WITH_AS(s.load(collection("athlete"), "bad", {"flags"}), doctest::Contains("/mass_kg must be at least 20"), Error);
+  write_file_atomic(t.path / "athletes" / "new.json", R"({"schema_version": 2, "id": "new"})");
+  CHECK_THROWS_WITH_AS(s.load(collection("athlete"), "new", {"flags"}), doctest::Contains("newer"), Error);
+}

@@ -65,6 +65,9 @@ public:
   bool has(const Collection& c, const std::string& id) const;
   /// Loads and validates a document; nullopt when absent; Error(invalid_data) naming file and problem.
   std::optional<nlohmann::json> load(const Collection& c, const std::string& id) const;
+  /// As load, with only the named top-level fields kept (the whole document is still validated):
+  /// a report that reads a thousand plans for four fields builds no more than those.
+  std::optional<nlohmann::json> load(const Collection& c, const std::string& id, const std::vector<std::string>& fields) const;
   /// Validates and writes a whole document atomically (caller holds the lock).
   void save(const Collection& c, const std::string& id, const nlohmann::json& doc);
   /// IDs of the documents (or logs) present in a collection, sorted.
