@@ -11,6 +11,8 @@
 
 #include <simdjson.h>
 
+#include "../util/simdjson_json.hpp"
+
 #include "lever/store/schemas.hpp"
 #include "schema_check.hpp"
 #include "lever/util/error.hpp"
@@ -31,31 +33,7 @@ constexpr std::array<std::string_view, kFields> kNames = {
     "schema_version", "id", "athlete_id", "started_at", "ended_at", "status",
     "stop_reason", "plan_step", "support_pct", "measured_support_pct", "max_pain_during"};
 
-// A simdjson value as nlohmann's own parser would have stored it (non-negative integers unsigned).
-json to_json(dom::element e) {
-  switch (e.type()) {
-    case dom::element_type::ARRAY: {
-      json a = json::array();
-      for (dom::element x : dom::array(e)) a.push_back(to_json(x));
-      return a;
-    }
-    case dom::element_type::OBJECT: {
-      json o = json::object();
-      for (dom::key_value_pair kv : dom::object(e)) o[std::string(kv.key)] = to_json(kv.value);  // last wins, as json::parse
-      return o;
-    }
-    case dom::element_type::INT64: {
-      int64_t v = int64_t(e);
-      return v >= 0 ? json(static_cast<uint64_t>(v)) : json(v);
-    }
-    case dom::element_type::UINT64: return json(uint64_t(e));
-    case dom::element_type::DOUBLE: return json(double(e));
-    case dom::element_type::STRING: return json(std::string(std::string_view(e)));
-    case dom::element_type::BOOL: return json(bool(e));
-    case dom::element_type::NULL_VALUE: return json();
-  }
-  return json();
-}
+json to_json(dom::element e) { return detail::simdjson_to_json(e); }
 
 bool is_int(dom::element e) {
   return e.type() == dom::element_type::INT64 || e.type() == dom::element_type::UINT64;

@@ -11,6 +11,8 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include "simdjson_json.hpp"
+
 #include "lever/util/ids.hpp"
 #include "lever/util/time.hpp"
 
@@ -149,31 +151,7 @@ bool type_matches(unsigned mask, dom::element e) {
   return false;
 }
 
-// A simdjson value as nlohmann's own parser would have stored it.
-json to_json(dom::element e) {
-  switch (e.type()) {
-    case dom::element_type::ARRAY: {
-      json a = json::array();
-      for (dom::element x : dom::array(e)) a.push_back(to_json(x));
-      return a;
-    }
-    case dom::element_type::OBJECT: {
-      json o = json::object();
-      for (dom::key_value_pair kv : dom::object(e)) o[std::string(kv.key)] = to_json(kv.value);
-      return o;
-    }
-    case dom::element_type::INT64: {
-      int64_t v = int64_t(e);  // nlohmann's parser stores non-negative integers unsigned
-      return v >= 0 ? json(static_cast<uint64_t>(v)) : json(v);
-    }
-    case dom::element_type::UINT64: return json(uint64_t(e));
-    case dom::element_type::DOUBLE: return json(double(e));
-    case dom::element_type::STRING: return json(std::string(std::string_view(e)));
-    case dom::element_type::BOOL: return json(bool(e));
-    case dom::element_type::NULL_VALUE: return json();
-  }
-  return json();
-}
+json to_json(dom::element e) { return detail::simdjson_to_json(e); }
 
 json as_json(dom::element e) { return to_json(e); }
 bool same(dom::element e, const json& want) {
