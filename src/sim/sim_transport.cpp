@@ -52,7 +52,9 @@ void check_sim_options(const transport::PortSpec& spec) {
     throw Error(Exit::usage, fmt::format("bad clock '{}' in port '{}'", it->second, spec.text), "use clock=real or clock=virtual");
   if (number(spec, "time-scale", 1) <= 0)
     throw Error(Exit::usage, fmt::format("time-scale must be positive in port '{}'", spec.text), "e.g. time-scale=10");
-  if (number(spec, "seed", 1) < 0) throw Error(Exit::usage, "seed must be a non-negative integer", "e.g. seed=7");
+  // 2^53: every whole number up to it converts exactly; beyond it a seed could not be written back.
+  if (double seed = number(spec, "seed", 1); seed < 0 || seed > 9007199254740992.0 || std::floor(seed) != seed)
+    throw Error(Exit::usage, "seed must be a whole number from 0 to 2^53", "e.g. seed=7");
   if (auto it = spec.options.find("faults"); it != spec.options.end()) parse_faults(it->second);
 }
 
