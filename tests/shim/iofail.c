@@ -120,6 +120,17 @@ static int fail_with_errno(void) {
   return -1;
 }
 
+/* The mode argument of a variadic open call: only present when the flags create a file. Must
+   expand inside the variadic function itself, which is why it is a macro. */
+#define OPEN_MODE(flags)                            \
+  mode_t mode = 0;                                  \
+  if ((flags) & (O_CREAT | O_TMPFILE)) {            \
+    va_list ap;                                     \
+    va_start(ap, flags);                            \
+    mode = (mode_t)va_arg(ap, int);                 \
+    va_end(ap);                                     \
+  }
+
 static int open_common(const char* name, int dirfd, const char* path, int flags, mode_t mode) {
   const char* op = (flags & (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC)) ? "open" : "openr";
   if (should_fail(op, path)) return fail_with_errno();
@@ -132,35 +143,17 @@ static int open_common(const char* name, int dirfd, const char* path, int flags,
 }
 
 int open(const char* path, int flags, ...) {
-  mode_t mode = 0;
-  if (flags & (O_CREAT | O_TMPFILE)) {
-    va_list ap;
-    va_start(ap, flags);
-    mode = (mode_t)va_arg(ap, int);
-    va_end(ap);
-  }
+  OPEN_MODE(flags);
   return open_common("open", AT_FDCWD, path, flags, mode);
 }
 
 int open64(const char* path, int flags, ...) {
-  mode_t mode = 0;
-  if (flags & (O_CREAT | O_TMPFILE)) {
-    va_list ap;
-    va_start(ap, flags);
-    mode = (mode_t)va_arg(ap, int);
-    va_end(ap);
-  }
+  OPEN_MODE(flags);
   return open_common("open", AT_FDCWD, path, flags, mode);
 }
 
 int openat(int dirfd, const char* path, int flags, ...) {
-  mode_t mode = 0;
-  if (flags & (O_CREAT | O_TMPFILE)) {
-    va_list ap;
-    va_start(ap, flags);
-    mode = (mode_t)va_arg(ap, int);
-    va_end(ap);
-  }
+  OPEN_MODE(flags);
   return open_common("openat", dirfd, path, flags, mode);
 }
 
