@@ -105,7 +105,7 @@ void Simulator::check_faults(double dt) {
   if (estop_in_ && !(faults_ & device::kFaultEstop)) enter(State::estop, device::kFaultEstop, "hardware e-stop pressed");
   if (key_out_ && !(faults_ & device::kFaultKey)) enter(State::estop, device::kFaultKey, "safety key pulled");
   if (moving && now_ - last_host_frame_ > static_cast<Micros>(L.watchdog_ms) * 1000)
-    enter(State::hold, device::kFaultLink, fmt::format("link: no valid host frame for {} ms", L.watchdog_ms));
+    enter(State::hold, device::kFaultLink, fmt::format("link: no host control frame for {} ms", L.watchdog_ms));
   while (!crc_times_.empty() && crc_times_.front() < now_ - 1000000) crc_times_.pop_front();
   if (moving && crc_times_.size() > kCrcErrorsPerSecond)
     enter(State::hold, device::kFaultCrc, fmt::format("{} corrupted host frames within 1 s", crc_times_.size()));

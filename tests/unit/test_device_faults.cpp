@@ -161,6 +161,25 @@ TEST_CASE("the host stops sending heartbeats (hung loop): HOLD within the watchd
   CHECK(s.unit->status().first_fault == "link");
 }
 
+TEST_CASE("a dead host's unit polled only by status queries still holds by its watchdog") {
+  // HELLO and CAL read; they do not feed the watchdog, so `lever unit info` in a loop (what a
+  // technician or a test runs after the host died) cannot keep the belt running.
+  SimUnit s;
+  s.run_at(120, 8);
+  s.loop(5);
+  auto t0 = s.unit->status().unit_ms;
+  auto& clock = s.unit->clock();
+  for (int i = 0; i < 20 && s.unit->status().state == State::run; ++i) {  // a query every 100 ms for 2 s
+    s.unit->identify();
+    s.unit->read_calibration();
+    s.unit->poll_until(clock.now() + 100ms);
+  }
+  CHECK(s.unit->wait_for([](const Status& st) { return st.state == State::hold; }, 2s));
+  // watchdog 300 ms + one query step + one status period; fed by the queries it would be 2 s and more
+  CHECK(s.unit->status().unit_ms - t0 <= 300 + 100 + 100);
+  CHECK(s.unit->status().first_fault == "link");
+}
+
 TEST_CASE("a silent unit: the host declares the link lost; the unit holds by itself") {
   SimUnit s("faults=silence=5s@4s");
   s.run_at(120, 8);
