@@ -14,6 +14,7 @@
 #include "../util/simdjson_json.hpp"
 
 #include "lever/store/schemas.hpp"
+#include "lever/store/session_index.hpp"
 #include "schema_check.hpp"
 #include "lever/util/error.hpp"
 #include "lever/util/ids.hpp"
@@ -125,9 +126,14 @@ struct Scratch {
   std::string buf = std::string(16384 + simdjson::SIMDJSON_PADDING, '\0');
 };
 
-Outcome read_one(int dirfd, const std::string& name, Scratch& s, const SessionQuery& q, json& out) {
+Outcome read_one(int dirfd, const std::string& name, Scratch& s, const SessionQuery& q, json& out,
+                 FileStamp* stamp = nullptr) {
   int fd = ::openat(dirfd, name.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return errno == ENOENT ? Outcome::absent : Outcome::slow;
+  if (stamp && !stamp_of(fd, *stamp)) {
+    ::close(fd);
+    return Outcome::slow;
+  }
   size_t len = 0;
   for (;;) {
     size_t room = s.buf.size() - simdjson::SIMDJSON_PADDING - len;
@@ -155,6 +161,76 @@ json cut(const json& doc, const std::vector<std::string>& fields) {
   return out;
 }
 
+// An index entry's fields (JSON text lever wrote) cut down to the query's.
+json from_entry(const SessionIndexEntry& e, Scratch& s, const std::vector<std::string>& fields) {
+  if (s.buf.size() < e.fields.size() + simdjson::SIMDJSON_PADDING) s.buf.resize(e.fields.size() + simdjson::SIMDJSON_PADDING);
+  std::copy(e.fields.begin(), e.fields.end(), s.buf.begin());
+  dom::object obj;
+  json out = json::object();
+  if (s.parser.parse(s.buf.data(), e.fields.size(), false).get_object().get(obj)) return out;
+  for (dom::key_value_pair kv : obj)
+    for (const auto& want : fields)
+      if (kv.key == want) out[want] = to_json(kv.value);
+  return out;
+}
+
+// What a report's pass found of one session file.
+struct Found {
+  Outcome outcome = Outcome::slow;
+  json doc;                                // kept: cut down to the query's fields
+  const SessionIndexEntry* held = nullptr;  // the index entry whose stamp still matched the file
+  SessionIndexEntry fresh;                  // read this time (fresh.id empty otherwise): a new entry
+  std::string athlete, fields;              // what `fresh` views
+
+  // Makes `fresh` from a document read this time, already cut down to the indexed fields.
+  void remember(std::string_view id, const FileStamp& st, bool valid, const json* indexed) {
+    if (indexed) {
+      athlete = indexed->value("athlete_id", "");
+      fields = indexed->dump();
+    }
+    fresh = {id, st, valid, athlete, fields};
+  }
+};
+
+// The index entry for each ID (both lists sorted by ID), or null.
+std::vector<const SessionIndexEntry*> match(const std::vector<std::string>& ids, const SessionIndex& loaded) {
+  const auto& index = loaded.entries();
+  std::vector<const SessionIndexEntry*> out(ids.size(), nullptr);
+  size_t j = 0;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    while (j < index.size() && index[j].id < ids[i]) ++j;
+    if (j < index.size() && index[j].id == ids[i]) out[i] = &index[j];
+  }
+  return out;
+}
+
+// One file through the index: its entry when the stamp still matches, else read and a fresh entry.
+void through_index(int dirfd, const std::string& id, const SessionIndexEntry* prior, Scratch& s, const SessionQuery& q,
+                   Found& f) {
+  std::string name = id + ".json";
+  FileStamp st;
+  if (!stamp_at(dirfd, name.c_str(), st)) {
+    f.outcome = errno == ENOENT ? Outcome::absent : Outcome::slow;
+    return;
+  }
+  const SessionIndexEntry* e = f.held = prior && prior->stamp == st ? prior : nullptr;
+  if (!e) {
+    SessionQuery wide;
+    wide.fields = indexed_session_fields();
+    json all;
+    f.outcome = read_one(dirfd, name, s, wide, all, &st);
+    if (f.outcome != Outcome::kept) return;
+    f.remember(id, st, true, &all);
+    e = &f.fresh;
+  }
+  if (!e->valid) f.outcome = Outcome::slow;
+  else if (!q.athlete.empty() && e->athlete != q.athlete) f.outcome = Outcome::elsewhere;
+  else {
+    f.outcome = Outcome::kept;
+    f.doc = from_entry(*e, s, q.fields);
+  }
+}
+
 }  // namespace
 
 const std::vector<std::string>& quick_session_checked_fields() {
@@ -179,30 +255,60 @@ std::optional<json> quick_session(std::string_view text, const std::vector<std::
 std::vector<json> read_sessions(const Store& store, const SessionQuery& q) {
   const Collection& c = collection("session");
   auto ids = store.list(c);
-  std::vector<Outcome> outcome(ids.size(), Outcome::slow);
-  std::vector<json> docs(ids.size());
+  const auto& indexed = indexed_session_fields();
+  bool use_index = std::all_of(q.fields.begin(), q.fields.end(),
+                               [&](const std::string& k) { return std::find(indexed.begin(), indexed.end(), k) != indexed.end(); });
+  fs::path index_file = store.dir() / "cache" / "sessions.index";
+  auto index = use_index ? SessionIndex::load(index_file) : SessionIndex();
+  auto prior = match(ids, index);
+  std::vector<Found> found(ids.size());
   int dirfd = ::open((store.dir() / c.dir).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dirfd >= 0) {
     std::vector<Scratch> scratch(worker_count());
     parallel_for(ids.size(), [&](size_t i, unsigned w) {
-      outcome[i] = read_one(dirfd, ids[i] + ".json", scratch[w], q, docs[i]);
+      if (use_index) through_index(dirfd, ids[i], prior[i], scratch[w], q, found[i]);
+      else found[i].outcome = read_one(dirfd, ids[i] + ".json", scratch[w], q, found[i].doc);
     });
-    ::close(dirfd);
   }
   std::vector<json> out;
+  bool changed = false;
+  size_t held = 0;
   for (size_t i = 0; i < ids.size(); ++i) {
-    if (outcome[i] == Outcome::kept) out.push_back(std::move(docs[i]));
-    if (outcome[i] != Outcome::slow) continue;
-    // In ID order, as a plain loop over Store::load would meet (and report) it.
-    std::optional<json> doc;
-    try {
-      doc = store.load(c, ids[i]);
-    } catch (const Error&) {
-      if (q.skip_invalid) continue;
-      throw;
+    Found& f = found[i];
+    if (f.outcome == Outcome::kept) out.push_back(std::move(f.doc));
+    if (f.outcome == Outcome::slow) {
+      // In ID order, as a plain loop over Store::load would meet (and report) it.
+      std::string name = ids[i] + ".json";
+      FileStamp before, after;
+      // A file read again here (the quick checks could not vouch for it) gets an entry of its own,
+      // when it did not change while being read, so the next report need not repeat this.
+      bool stamped = use_index && !f.held && dirfd >= 0 && stamp_at(dirfd, name.c_str(), before);
+      std::optional<json> doc;
+      try {
+        doc = store.load(c, ids[i]);
+      } catch (const Error&) {
+        if (stamped && stamp_at(dirfd, name.c_str(), after) && after == before) f.remember(ids[i], before, false, nullptr);
+        if (!q.skip_invalid) throw;
+      }
+      if (doc && stamped && stamp_at(dirfd, name.c_str(), after) && after == before) {
+        json kept = cut(*doc, indexed);
+        f.remember(ids[i], before, true, &kept);
+      }
+      if (doc && (q.athlete.empty() || doc->value("athlete_id", "") == q.athlete)) out.push_back(cut(*doc, q.fields));
     }
-    if (!doc || (!q.athlete.empty() && doc->value("athlete_id", "") != q.athlete)) continue;
-    out.push_back(cut(*doc, q.fields));
+    if (!f.fresh.id.empty()) changed = true;
+    if (f.held) ++held;
+  }
+  if (dirfd >= 0) ::close(dirfd);
+  // The index is rewritten only when an entry was added, replaced or dropped.
+  if (use_index && (changed || held != index.entries().size())) {
+    std::vector<SessionIndexEntry> next;
+    next.reserve(ids.size());
+    for (const auto& f : found) {
+      if (!f.fresh.id.empty() && !stamp_is_racy(f.fresh.stamp)) next.push_back(f.fresh);
+      else if (f.held) next.push_back(*f.held);
+    }
+    save_session_index(index_file, next);
   }
   return out;
 }

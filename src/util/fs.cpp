@@ -81,7 +81,7 @@ void sync_directory(const fs::path& dir) {
   if (::fsync(d.fd) != 0 && errno != EINVAL) throw_io_error("sync directory", dir, errno);
 }
 
-void write_file_atomic(const fs::path& path, std::string_view content) {
+void write_file_atomic(const fs::path& path, std::string_view content, Durability d) {
   fs::path dir = path.parent_path();
   std::string tmpl = (dir / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
   int raw = ::mkstemp(tmpl.data());
@@ -98,10 +98,10 @@ void write_file_atomic(const fs::path& path, std::string_view content) {
   } cleanup{tmpl, committed};
   if (::fchmod(f.fd, 0600) != 0) throw_io_error("set permissions on", tmpl, errno);
   write_all(f.fd, content, path);
-  if (::fsync(f.fd) != 0) throw_io_error("sync", path, errno);
+  if (d == Durability::synced && ::fsync(f.fd) != 0) throw_io_error("sync", path, errno);
   if (::rename(tmpl.c_str(), path.c_str()) != 0) throw_io_error("replace", path, errno);
   committed = true;
-  sync_directory(dir);
+  if (d == Durability::synced) sync_directory(dir);
 }
 
 void truncate_durable(const fs::path& path, uintmax_t size) {

@@ -95,9 +95,11 @@ chmod 000 "$IN/unreadable.csv"
 if [ "$(id -u)" = 0 ]; then ROOT=1; else ROOT=0; fi
 
 # checksums ROOT: every file and directory under a store with its content hash (the lock file and
-# the simulator's memory lock are excluded: taking a lock is not a change).
+# the simulator's memory lock are excluded: taking a lock is not a change; so is the reports' session
+# index, cache/, derived from the sessions and rebuilt from them).
 checksums() {
-  (cd "$1" && find . -type d | sort && find . -type f ! -name '.lock' ! -name '*.json.lock' -print0 | sort -z | xargs -0 sha256sum)
+  (cd "$1" && find . -path ./cache -prune -o -type d -print | sort &&
+    find . -path ./cache -prune -o -type f ! -name '.lock' ! -name '*.json.lock' -print0 | sort -z | xargs -0 sha256sum)
 }
 BEFORE_GOOD=$(checksums "$LEVER_STORE")
 BEFORE_BAD=$(checksums "$BAD")

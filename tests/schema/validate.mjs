@@ -34,7 +34,7 @@ const COLLECTIONS = [
 ];
 // Entries of a store that are not records: the write lock, an import in flight (journal/), and the
 // simulator's non-volatile memory (sim/), which belongs to the simulated unit, not to the store.
-const NOT_RECORDS = new Set([".lock", "journal", "sim"]);
+const NOT_RECORDS = new Set([".lock", "journal", "sim", "cache"]);
 // A document is written to ".<name>.tmp-XXXXXX" and renamed; one left by a crash was never a record,
 // and lever's next writer removes it.
 const isLeftoverTemp = (name) => name.startsWith(".") && name.includes(".tmp-");

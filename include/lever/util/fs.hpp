@@ -13,9 +13,15 @@ namespace fs = std::filesystem;
 /// Reads a whole file; nullopt when it does not exist. Throws Error(failure) on other I/O errors.
 std::optional<std::string> read_file(const fs::path& path);
 
-/// Replaces `path` with `content` atomically and durably: temp file in the same directory (0600),
-/// write, fsync, rename, fsync the directory. A crash leaves either the old or the new document.
-void write_file_atomic(const fs::path& path, std::string_view content);
+/// How far a replaced file must survive a crash.
+enum class Durability {
+  synced,  ///< fsync the file and its directory: a record the user was told is saved
+  cache,   ///< no fsync: derived data that is checked when read and rebuilt when lost
+};
+
+/// Replaces `path` with `content` atomically: temp file in the same directory (0600), write, fsync,
+/// rename, fsync the directory (the fsyncs only when synced). A crash leaves the old or the new file.
+void write_file_atomic(const fs::path& path, std::string_view content, Durability d = Durability::synced);
 
 /// Appends one line (a newline is added) to a log durably (0600, O_APPEND, fsync).
 /// A torn last line left by an earlier crash is cut off first, so records never merge.
