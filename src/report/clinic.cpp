@@ -31,17 +31,16 @@ const std::vector<Column>& clinic_columns() {
 }
 
 std::vector<json> clinic_rows(Store& store, const ReportOptions& opt, TimePoint now_t) {
-  // One pass over the sessions, keeping each athlete's newest.
+  // Each athlete's newest session (the session reader picks them from its index).
   std::map<std::string, json> last;
   SessionQuery q;
   q.fields = {"id", "athlete_id", "started_at", "ended_at", "status"};
   q.skip_invalid = true;  // `store check` reports damaged documents; the overview shows the rest
+  q.until = opt.until;
+  q.newest_per_athlete = true;
   for (auto& d : read_sessions(store, q)) {
-    auto* doc = &d;
-    auto t = parse_iso(doc->value("started_at", ""));
-    if (!t || (opt.until && *t > *opt.until)) continue;
-    auto& cur = last[doc->value("athlete_id", "")];
-    if (cur.is_null() || cur.value("started_at", "") < doc->value("started_at", "")) cur = std::move(d);
+    std::string athlete = d.value("athlete_id", "");
+    last[athlete] = std::move(d);
   }
   double grace_h = follow_up_hours(store.config());
   std::string salt = opt.deidentify ? pseudonym_salt(store) : "";
@@ -81,7 +80,7 @@ std::vector<json> clinic_rows(Store& store, const ReportOptions& opt, TimePoint 
       row["last_session_status"] = s.value("status", "");
       auto end = parse_iso(s.value("ended_at", json()).is_string() ? s["ended_at"].get<std::string>() : s.value("started_at", ""));
       bool logged = false;
-      for (const auto& e : store.read_log_tail(collection("pain"), id, 20))
+      for (const auto& e : store.read_log_tail(collection("pain"), id, 20, {"when", "at"}))
         if (e.value("when", "") == "next-day" && end && parse_iso(e.value("at", "")).value_or(TimePoint{}) > *end) logged = true;
       if (logged) row["follow_up"] = "logged";
       else if (end && now_t - *end > duration<double, std::ratio<3600>>(grace_h)) row["follow_up"] = "missing";

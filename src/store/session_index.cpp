@@ -19,7 +19,7 @@ namespace lever {
 
 namespace {
 
-constexpr int kFormat = 1;
+constexpr int kFormat = 2;
 constexpr std::string_view kMagic = "lever-session-index";
 
 int64_t ns(const timespec& t) { return int64_t(t.tv_sec) * 1000000000 + t.tv_nsec; }
@@ -65,6 +65,7 @@ bool parse_entry(std::string_view line, SessionIndexEntry& e) {
   if (v != "v" && v != "x") return false;
   e.valid = v == "v";
   e.athlete = next_field(line);
+  e.started = next_field(line);
   e.fields = line;  // the JSON text, which holds no tab or newline (both are escaped in JSON strings)
   return !e.id.empty() && (!e.valid || (!e.athlete.empty() && e.fields.size() >= 2 && e.fields.front() == '{'));
 }
@@ -85,11 +86,15 @@ bool stamp_of(int fd, FileStamp& out) {
   return true;
 }
 
+std::chrono::nanoseconds& racy_stamp_margin() {
+  static std::chrono::nanoseconds margin = std::chrono::seconds(2);  // far above any file-time tick
+  return margin;
+}
+
 bool stamp_is_racy(const FileStamp& s) {
   timespec now{};
   ::clock_gettime(CLOCK_REALTIME, &now);
-  constexpr int64_t kMargin = 2'000'000'000;  // far above any file-time tick
-  return ns(now) - std::max(s.mtime_ns, s.ctime_ns) < kMargin;
+  return ns(now) - std::max(s.mtime_ns, s.ctime_ns) < racy_stamp_margin().count();
 }
 
 const std::vector<std::string>& indexed_session_fields() {
@@ -143,7 +148,7 @@ SessionIndex SessionIndex::load(const std::filesystem::path& file) {
   while (!t.empty()) {
     auto nl = t.find('\n');
     SessionIndexEntry e;
-    if (!parse_entry(t.substr(0, nl), e) || (!v.empty() && !(v.back().id < e.id))) {
+    if (!parse_entry(t.substr(0, nl), e)) {
       v.clear();
       return out;
     }
@@ -157,8 +162,8 @@ SessionIndex SessionIndex::load(const std::filesystem::path& file) {
 bool save_session_index(const std::filesystem::path& file, const std::vector<SessionIndexEntry>& entries) {
   std::string text = fmt::format("{} {}\n", kMagic, index_key());
   for (const auto& e : entries)
-    fmt::format_to(std::back_inserter(text), "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n", e.id, e.stamp.ino, e.stamp.size,
-                   e.stamp.mtime_ns, e.stamp.ctime_ns, e.valid ? "v" : "x", e.athlete, e.fields);
+    fmt::format_to(std::back_inserter(text), "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n", e.id, e.stamp.ino, e.stamp.size,
+                   e.stamp.mtime_ns, e.stamp.ctime_ns, e.valid ? "v" : "x", e.athlete, e.started, e.fields);
   fmt::format_to(std::back_inserter(text), "end {}\n", entries.size());
   try {
     make_private_dirs(file.parent_path());

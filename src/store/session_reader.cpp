@@ -7,7 +7,14 @@
 #include <array>
 #include <cerrno>
 #include <cstdint>
+#include <condition_variable>
+#include <exception>
+#include <iterator>
 #include <map>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
 
 #include <simdjson.h>
 
@@ -153,14 +160,6 @@ Outcome read_one(int dirfd, const std::string& name, Scratch& s, const SessionQu
   return quick(s.parser, s.buf.data(), len, q, out);
 }
 
-// A document Store::load accepted, cut down to the query's fields.
-json cut(const json& doc, const std::vector<std::string>& fields) {
-  json out = json::object();
-  for (const auto& k : fields)
-    if (doc.contains(k)) out[k] = doc[k];
-  return out;
-}
-
 // An index entry's fields (JSON text lever wrote) cut down to the query's.
 json from_entry(const SessionIndexEntry& e, Scratch& s, const std::vector<std::string>& fields) {
   if (s.buf.size() < e.fields.size() + simdjson::SIMDJSON_PADDING) s.buf.resize(e.fields.size() + simdjson::SIMDJSON_PADDING);
@@ -174,61 +173,200 @@ json from_entry(const SessionIndexEntry& e, Scratch& s, const std::vector<std::s
   return out;
 }
 
-// What a report's pass found of one session file.
-struct Found {
-  Outcome outcome = Outcome::slow;
-  json doc;                                // kept: cut down to the query's fields
-  const SessionIndexEntry* held = nullptr;  // the index entry whose stamp still matched the file
-  SessionIndexEntry fresh;                  // read this time (fresh.id empty otherwise): a new entry
-  std::string athlete, fields;              // what `fresh` views
+// A session file read this time: its new index entry, and the strings the entry views.
+struct Fresh {
+  std::string id, athlete, started, fields;
+  SessionIndexEntry entry;
+  bool indexable = false;  // the file held still while read: the entry may go into the index
 
-  // Makes `fresh` from a document read this time, already cut down to the indexed fields.
-  void remember(std::string_view id, const FileStamp& st, bool valid, const json* indexed) {
-    if (indexed) {
-      athlete = indexed->value("athlete_id", "");
-      fields = indexed->dump();
+  Fresh(std::string_view id_, const FileStamp& st, bool valid, const json* doc, bool indexable_)
+      : id(id_), indexable(indexable_) {
+    if (doc) {
+      athlete = doc->value("athlete_id", "");
+      started = doc->value("started_at", "");
+      fields = doc->dump();
     }
-    fresh = {id, st, valid, athlete, fields};
+    entry = {id, st, valid, athlete, started, fields};
   }
 };
 
-// The index entry for each ID (both lists sorted by ID), or null.
-std::vector<const SessionIndexEntry*> match(const std::vector<std::string>& ids, const SessionIndex& loaded) {
-  const auto& index = loaded.entries();
-  std::vector<const SessionIndexEntry*> out(ids.size(), nullptr);
-  size_t j = 0;
-  for (size_t i = 0; i < ids.size(); ++i) {
-    while (j < index.size() && index[j].id < ids[i]) ++j;
-    if (j < index.size() && index[j].id == ids[i]) out[i] = &index[j];
-  }
-  return out;
-}
+// What a report's pass found of one session file: an index entry (held over from the last report,
+// or made now) with the document's indexed fields, or the verdict that Store::load must read it.
+struct Found {
+  Outcome outcome = Outcome::slow;          // kept: entry() is a valid session document
+  const SessionIndexEntry* held = nullptr;  // the index entry whose stamp still matched the file
+  std::unique_ptr<Fresh> fresh;             // or the entry made now (on the heap: Found moves)
+  std::optional<TimePoint> started_at;      // kept: the parsed start time
 
-// One file through the index: its entry when the stamp still matches, else read and a fresh entry.
-void through_index(int dirfd, const std::string& id, const SessionIndexEntry* prior, Scratch& s, const SessionQuery& q,
-                   Found& f) {
+  const SessionIndexEntry& entry() const { return held ? *held : fresh->entry; }
+};
+
+// One file: its index entry when the stamp still matches, else read by the quick path into a fresh
+// one (`wide`: the fields to keep of it; `timed`: the query selects by start time, so parse it).
+void find_one(int dirfd, const std::string& id, const SessionIndexEntry* prior, Scratch& s, const SessionQuery& wide,
+              bool timed, Found& f) {
   std::string name = id + ".json";
   FileStamp st;
   if (!stamp_at(dirfd, name.c_str(), st)) {
     f.outcome = errno == ENOENT ? Outcome::absent : Outcome::slow;
     return;
   }
-  const SessionIndexEntry* e = f.held = prior && prior->stamp == st ? prior : nullptr;
-  if (!e) {
-    SessionQuery wide;
-    wide.fields = indexed_session_fields();
-    json all;
-    f.outcome = read_one(dirfd, name, s, wide, all, &st);
+  if (prior && prior->stamp == st) {
+    f.held = prior;
+    f.outcome = prior->valid ? Outcome::kept : Outcome::slow;
+  } else {
+    json doc;
+    f.outcome = read_one(dirfd, name, s, wide, doc, &st);
     if (f.outcome != Outcome::kept) return;
-    f.remember(id, st, true, &all);
-    e = &f.fresh;
+    f.fresh = std::make_unique<Fresh>(id, st, true, &doc, true);
   }
-  if (!e->valid) f.outcome = Outcome::slow;
-  else if (!q.athlete.empty() && e->athlete != q.athlete) f.outcome = Outcome::elsewhere;
-  else {
-    f.outcome = Outcome::kept;
-    f.doc = from_entry(*e, s, q.fields);
+  if (f.outcome == Outcome::kept && timed) f.started_at = parse_iso(f.entry().started);
+}
+
+// Reads a document the quick path could not vouch for through Store::load, in ID order as a plain
+// loop would meet (and report) it; it gets an index entry too when the file held still meanwhile.
+void load_slow(const Store& store, int dirfd, const std::string& id, const SessionQuery& wide, Found& f) {
+  std::string name = id + ".json";
+  FileStamp before, after;
+  bool stamped = !f.held && stamp_at(dirfd, name.c_str(), before);
+  auto still = [&] { return stamped && stamp_at(dirfd, name.c_str(), after) && after == before; };
+  std::optional<json> doc;
+  try {
+    doc = store.load(collection("session"), id);
+  } catch (const Error&) {
+    if (still()) f.fresh = std::make_unique<Fresh>(id, before, false, nullptr, true);
+    throw;
   }
+  if (!doc) return;  // gone meanwhile
+  json kept = only_fields(std::move(*doc), wide.fields);
+  f.fresh = std::make_unique<Fresh>(id, before, true, &kept, still());
+  f.held = nullptr;
+  f.outcome = Outcome::kept;
+  f.started_at = parse_iso(f.fresh->started);
+}
+
+// Lists the session directory and checks its files at once: this thread reads the directory in
+// batches while the others, once the index has loaded (the first of them loads it), check the
+// batches listed so far. On a large store the listing, the index and the stat calls each take tens
+// of milliseconds, and only the last needs the other two.
+class Pipeline {
+public:
+  // Checks one batch of IDs into `out` (sized to match) on worker `w`; `first`: the position of
+  // ids[0] in the whole listing.
+  using Check = std::function<void(const std::vector<std::string>& ids, size_t first, std::vector<Found>& out, unsigned w)>;
+
+  // The workers (this thread included), for per-worker scratch space.
+  static unsigned workers() { return std::max(2u, worker_count()); }
+
+  void run(const Store& store, const Collection& c, const std::function<void()>& load_index, const Check& check) {
+    std::vector<std::thread> threads;
+    for (unsigned w = 1; w < workers(); ++w)
+      threads.emplace_back([&, w] {
+        if (w == 1) {
+          guarded(load_index);
+          std::lock_guard<std::mutex> g(m_);
+          ready_ = true;
+        }
+        cv_.notify_all();
+        guarded([&] { work(check, w); });
+      });
+    guarded([&] {
+      store.list_batches(c, 1024, [&](std::vector<std::string>&& ids) {
+        auto b = std::make_unique<Batch>();
+        b->ids = std::move(ids);
+        b->first = listed_count_;
+        listed_count_ += b->ids.size();
+        std::lock_guard<std::mutex> g(m_);
+        batches_.push_back(std::move(b));
+        cv_.notify_one();
+      });
+    });
+    {
+      std::lock_guard<std::mutex> g(m_);
+      listed_ = true;
+    }
+    cv_.notify_all();
+    guarded([&] { work(check, 0); });
+    for (auto& t : threads) t.join();
+    if (failure_) std::rethrow_exception(failure_);
+  }
+
+  // Every ID listed and what was found of it, batch after batch.
+  void collect(std::vector<std::string>& ids, std::vector<Found>& found) {
+    for (auto& b : batches_) {
+      std::move(b->ids.begin(), b->ids.end(), std::back_inserter(ids));
+      std::move(b->found.begin(), b->found.end(), std::back_inserter(found));
+    }
+  }
+
+private:
+  struct Batch {
+    std::vector<std::string> ids;
+    size_t first = 0;
+    std::vector<Found> found;
+  };
+
+  void work(const Check& check, unsigned w) {
+    for (;;) {
+      Batch* b = nullptr;
+      {
+        std::unique_lock<std::mutex> lk(m_);
+        cv_.wait(lk, [&] { return failure_ || (ready_ && (taken_ < batches_.size() || listed_)); });
+        if (failure_ || taken_ == batches_.size()) return;
+        b = batches_[taken_++].get();
+      }
+      b->found.resize(b->ids.size());
+      check(b->ids, b->first, b->found, w);
+    }
+  }
+
+  // Runs fn; an exception stops every worker and is rethrown by run().
+  void guarded(const std::function<void()>& fn) {
+    try {
+      fn();
+    } catch (...) {
+      std::lock_guard<std::mutex> g(m_);
+      if (!failure_) failure_ = std::current_exception();
+      ready_ = true;
+      cv_.notify_all();
+    }
+  }
+
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::vector<std::unique_ptr<Batch>> batches_;
+  size_t taken_ = 0;
+  size_t listed_count_ = 0;  // IDs listed so far (the listing thread's own)
+  bool listed_ = false, ready_ = false;
+  std::exception_ptr failure_;
+};
+
+// The kept sessions the query selects, as indexes into `found` in ID order (`ids`: their IDs).
+std::vector<size_t> select(const std::vector<Found>& found, const std::vector<std::string>& ids, const SessionQuery& q) {
+  std::vector<size_t> out;
+  std::unordered_map<std::string_view, size_t> newest;
+  for (size_t i = 0; i < found.size(); ++i) {
+    const Found& f = found[i];
+    if (f.outcome != Outcome::kept) continue;
+    const auto& e = f.entry();
+    if (!q.athlete.empty() && e.athlete != q.athlete) continue;
+    if ((q.since || q.until) && !f.started_at) continue;
+    if ((q.since && *f.started_at < *q.since) || (q.until && *f.started_at > *q.until)) continue;
+    if (!q.newest_per_athlete) {
+      out.push_back(i);
+      continue;
+    }
+    auto [it, added] = newest.try_emplace(e.athlete, i);
+    if (added) continue;
+    // The later start wins, the lower ID on a tie. Compared as instants, not as text: two offsets
+    // (a change of daylight saving time) would order the text wrongly.
+    const Found& best = found[it->second];
+    auto t = f.started_at.value_or(TimePoint::min()), bt = best.started_at.value_or(TimePoint::min());
+    if (t > bt || (t == bt && ids[i] < ids[it->second])) it->second = i;
+  }
+  for (const auto& [athlete, i] : newest) out.push_back(i);
+  std::sort(out.begin(), out.end(), [&](size_t a, size_t b) { return ids[a] < ids[b]; });
+  return out;
 }
 
 }  // namespace
@@ -254,58 +392,81 @@ std::optional<json> quick_session(std::string_view text, const std::vector<std::
 
 std::vector<json> read_sessions(const Store& store, const SessionQuery& q) {
   const Collection& c = collection("session");
-  auto ids = store.list(c);
+  // The index keeps a fixed set of fields; a query for another one reads every file (and the index
+  // is left as it was).
   const auto& indexed = indexed_session_fields();
-  bool use_index = std::all_of(q.fields.begin(), q.fields.end(),
-                               [&](const std::string& k) { return std::find(indexed.begin(), indexed.end(), k) != indexed.end(); });
+  SessionQuery wide;
+  wide.fields = indexed;
+  for (const auto& k : q.fields)
+    if (std::find(indexed.begin(), indexed.end(), k) == indexed.end()) wide.fields.push_back(k);
+  bool use_index = wide.fields.size() == indexed.size();
   fs::path index_file = store.dir() / "cache" / "sessions.index";
-  auto index = use_index ? SessionIndex::load(index_file) : SessionIndex();
-  auto prior = match(ids, index);
-  std::vector<Found> found(ids.size());
   int dirfd = ::open((store.dir() / c.dir).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dirfd >= 0) {
-    std::vector<Scratch> scratch(worker_count());
-    parallel_for(ids.size(), [&](size_t i, unsigned w) {
-      if (use_index) through_index(dirfd, ids[i], prior[i], scratch[w], q, found[i]);
-      else found[i].outcome = read_one(dirfd, ids[i] + ".json", scratch[w], q, found[i].doc);
+  if (dirfd < 0) return {};
+  struct Close {
+    int fd;
+    ~Close() { ::close(fd); }
+  } close_dir{dirfd};
+  SessionIndex index;
+  // The index is saved in directory order, which stays while the directory does: a file's entry is
+  // usually at the file's own position. The others are found by ID, in a map built only if needed.
+  std::unordered_map<std::string_view, const SessionIndexEntry*> by_id;
+  std::once_flag by_id_built;
+  auto prior = [&](const std::string& id, size_t pos) -> const SessionIndexEntry* {
+    const auto& e = index.entries();
+    if (pos < e.size() && e[pos].id == id) return &e[pos];
+    std::call_once(by_id_built, [&] {
+      by_id.reserve(e.size());
+      for (const auto& x : e) by_id.emplace(x.id, &x);
     });
+    auto p = by_id.find(id);
+    return p == by_id.end() ? nullptr : p->second;
+  };
+  std::vector<std::string> ids;
+  std::vector<Found> found;
+  {
+    Pipeline pipe;
+    std::vector<Scratch> scratch(Pipeline::workers());
+    bool timed = q.since || q.until || q.newest_per_athlete;
+    auto check = [&](const std::vector<std::string>& batch, size_t first, std::vector<Found>& out, unsigned w) {
+      for (size_t i = 0; i < batch.size(); ++i)
+        find_one(dirfd, batch[i], prior(batch[i], first + i), scratch[w], wide, timed, out[i]);
+    };
+    auto load_index = [&] {
+      if (use_index) index = SessionIndex::load(index_file);
+    };
+    pipe.run(store, c, load_index, check);
+    pipe.collect(ids, found);
   }
-  std::vector<json> out;
+  // The quick path could not vouch for these: Store::load reads them in ID order, as a plain loop
+  // would meet (and report) them.
+  std::vector<size_t> slow;
+  for (size_t i = 0; i < ids.size(); ++i)
+    if (found[i].outcome == Outcome::slow) slow.push_back(i);
+  std::sort(slow.begin(), slow.end(), [&](size_t a, size_t b) { return ids[a] < ids[b]; });
+  for (size_t i : slow) {
+    try {
+      load_slow(store, dirfd, ids[i], wide, found[i]);
+    } catch (const Error&) {
+      if (!q.skip_invalid) throw;
+    }
+  }
+  auto chosen = select(found, ids, q);
+  std::vector<json> out(chosen.size());
+  std::vector<Scratch> scratch(worker_count());
+  parallel_for(chosen.size(), [&](size_t k, unsigned w) { out[k] = from_entry(found[chosen[k]].entry(), scratch[w], q.fields); });
+  // The index is rewritten only when an entry was added, replaced or dropped.
   bool changed = false;
   size_t held = 0;
-  for (size_t i = 0; i < ids.size(); ++i) {
-    Found& f = found[i];
-    if (f.outcome == Outcome::kept) out.push_back(std::move(f.doc));
-    if (f.outcome == Outcome::slow) {
-      // In ID order, as a plain loop over Store::load would meet (and report) it.
-      std::string name = ids[i] + ".json";
-      FileStamp before, after;
-      // A file read again here (the quick checks could not vouch for it) gets an entry of its own,
-      // when it did not change while being read, so the next report need not repeat this.
-      bool stamped = use_index && !f.held && dirfd >= 0 && stamp_at(dirfd, name.c_str(), before);
-      std::optional<json> doc;
-      try {
-        doc = store.load(c, ids[i]);
-      } catch (const Error&) {
-        if (stamped && stamp_at(dirfd, name.c_str(), after) && after == before) f.remember(ids[i], before, false, nullptr);
-        if (!q.skip_invalid) throw;
-      }
-      if (doc && stamped && stamp_at(dirfd, name.c_str(), after) && after == before) {
-        json kept = cut(*doc, indexed);
-        f.remember(ids[i], before, true, &kept);
-      }
-      if (doc && (q.athlete.empty() || doc->value("athlete_id", "") == q.athlete)) out.push_back(cut(*doc, q.fields));
-    }
-    if (!f.fresh.id.empty()) changed = true;
-    if (f.held) ++held;
+  for (const auto& f : found) {
+    changed = changed || (f.fresh && f.fresh->indexable);
+    held += f.held != nullptr;
   }
-  if (dirfd >= 0) ::close(dirfd);
-  // The index is rewritten only when an entry was added, replaced or dropped.
   if (use_index && (changed || held != index.entries().size())) {
     std::vector<SessionIndexEntry> next;
     next.reserve(ids.size());
     for (const auto& f : found) {
-      if (!f.fresh.id.empty() && !stamp_is_racy(f.fresh.stamp)) next.push_back(f.fresh);
+      if (f.fresh && f.fresh->indexable && !stamp_is_racy(f.fresh->entry.stamp)) next.push_back(f.fresh->entry);
       else if (f.held) next.push_back(*f.held);
     }
     save_session_index(index_file, next);

@@ -176,10 +176,14 @@ std::optional<json> Store::load(const Collection& c, const std::string& id, cons
   if (!issues.empty())
     throw Error(Exit::invalid_data, fmt::format("{} is not a valid {} document: {}", rel(p), c.name, join_issues(issues)),
                 "fix or restore that file, then run 'lever store check'");
+  return only_fields(std::move(doc), fields);
+}
+
+json only_fields(json doc, const std::vector<std::string>& fields) {
   if (fields.empty() || !doc.is_object()) return doc;
   json out = json::object();
   for (const auto& k : fields)
-    if (doc.contains(k)) out[k] = std::move(doc[k]);
+    if (auto it = doc.find(k); it != doc.end()) out[k] = std::move(*it);
   return out;
 }
 
@@ -193,21 +197,29 @@ void Store::save(const Collection& c, const std::string& id, const json& doc) {
 }
 
 std::vector<std::string> Store::list(const Collection& c) const {
+  std::vector<std::string> ids;
+  list_batches(c, SIZE_MAX, [&](std::vector<std::string>&& batch) { ids = std::move(batch); });
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+void Store::list_batches(const Collection& c, size_t batch, const std::function<void(std::vector<std::string>&&)>& sink) const {
   // readdir directly: a report lists tens of thousands of sessions, and directory_iterator builds a
   // path object per entry.
   std::vector<std::string> ids;
   std::string_view ext = c.is_log ? ".ndjson" : ".json";
   DIR* d = ::opendir((dir_ / c.dir).c_str());
-  if (!d) return ids;
+  if (!d) return;
   while (const dirent* e = ::readdir(d)) {
     std::string_view name = e->d_name;
     if (name.size() <= ext.size() || name.substr(name.size() - ext.size()) != ext) continue;
     auto id = name.substr(0, name.size() - ext.size());
-    if (is_valid_id(id)) ids.emplace_back(id);
+    if (!is_valid_id(id)) continue;
+    ids.emplace_back(id);
+    if (ids.size() == batch) sink(std::exchange(ids, {}));
   }
   ::closedir(d);
-  std::sort(ids.begin(), ids.end());
-  return ids;
+  if (!ids.empty()) sink(std::move(ids));
 }
 
 void Store::append(const Collection& c, const std::string& key, const json& record) {
@@ -258,7 +270,8 @@ std::vector<json> Store::read_log(const Collection& c, const std::string& key, s
   return out;
 }
 
-std::vector<json> Store::read_log_tail(const Collection& c, const std::string& key, size_t n) const {
+std::vector<json> Store::read_log_tail(const Collection& c, const std::string& key, size_t n,
+                                       const std::vector<std::string>& fields) const {
   std::vector<json> out;
   fs::path p = path(c, key);
   int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
@@ -291,12 +304,12 @@ std::vector<json> Store::read_log_tail(const Collection& c, const std::string& k
     if (start > 0 && !lines.empty()) lines.erase(lines.begin());  // the first may be cut mid-record
     out.clear();
     for (auto it = lines.rbegin(); it != lines.rend() && out.size() < n; ++it) {
-      if (auto quick = v.parse_valid(*it)) {
+      if (auto quick = v.parse_valid(*it, fields)) {
         out.push_back(std::move(*quick));
         continue;
       }
       json rec = json::parse(*it, nullptr, false);
-      if (!rec.is_discarded() && v.accepts(rec)) out.push_back(std::move(rec));
+      if (!rec.is_discarded() && v.accepts(rec)) out.push_back(only_fields(std::move(rec), fields));
     }
     if (out.size() >= n || start == 0) break;
   }

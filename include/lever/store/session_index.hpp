@@ -4,6 +4,7 @@
 // change times are exactly as recorded (in-place edits included); anything else is read again.
 // Deleting the cache loses nothing: the next report rebuilds it.
 #pragma once
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -29,6 +30,9 @@ bool stamp_of(int fd, FileStamp& out);
 /// A stamp too recent to trust: file times tick in kernel jiffies, so a same-size rewrite within the
 /// same tick as the read would keep the stamp. Such entries are not saved; the next report reads them.
 bool stamp_is_racy(const FileStamp& s);
+/// How recent is too recent for stamp_is_racy: 2 s (tests that write files and read them at once
+/// set it lower to see them indexed).
+std::chrono::nanoseconds& racy_stamp_margin();
 
 /// What the index knows of one session file. The strings view a loaded SessionIndex or the
 /// reader's own buffers, whichever made the entry.
@@ -37,6 +41,7 @@ struct SessionIndexEntry {
   FileStamp stamp;           ///< the file as it was when read
   bool valid = false;        ///< false: the document failed validation (read it again through Store::load)
   std::string_view athlete;  ///< its athlete_id (valid entries)
+  std::string_view started;  ///< its started_at (valid entries)
   std::string_view fields;   ///< the indexed fields as one JSON object text (valid entries)
 };
 
@@ -46,7 +51,7 @@ const std::vector<std::string>& indexed_session_fields();
 /// An index file as loaded: its entries view a read-only mapping of the file (no copy of 20 MB).
 class SessionIndex {
 public:
-  /// The index at `file`, sorted by ID; empty when it is missing, unreadable, torn, or written by
+  /// The index at `file` (entries in the order saved); empty when it is missing, unreadable, torn, or written by
   /// a lever with another schema or field list.
   static SessionIndex load(const std::filesystem::path& file);
   SessionIndex() = default;
@@ -54,7 +59,7 @@ public:
   SessionIndex& operator=(SessionIndex&& o) noexcept;
   /// Unmaps the file.
   ~SessionIndex();
-  /// The entries, sorted by ID.
+  /// The entries.
   const std::vector<SessionIndexEntry>& entries() const { return entries_; }
 
 private:

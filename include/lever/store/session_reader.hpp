@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "lever/store/store.hpp"
+#include "lever/util/time.hpp"
 
 namespace lever {
 
@@ -20,6 +21,9 @@ struct SessionQuery {
   std::string athlete;              ///< only this athlete's sessions; empty = every athlete's
   std::vector<std::string> fields;  ///< top-level fields to keep (fields absent from a document stay absent)
   bool skip_invalid = false;        ///< true: leave out documents Store::load rejects; false: throw its Error
+  std::optional<TimePoint> since;   ///< only sessions started at or after this instant
+  std::optional<TimePoint> until;   ///< only sessions started at or before this instant
+  bool newest_per_athlete = false;  ///< only each athlete's latest-started session (on a tie, the first ID)
 };
 
 /// The matching session documents in ID order, each cut down to q.fields. A document that fails to

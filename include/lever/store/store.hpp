@@ -72,14 +72,19 @@ public:
   void save(const Collection& c, const std::string& id, const nlohmann::json& doc);
   /// IDs of the documents (or logs) present in a collection, sorted.
   std::vector<std::string> list(const Collection& c) const;
+  /// The same IDs in directory order, handed to `sink` in batches of up to `batch` as the directory
+  /// is read, so that a caller can work on the first batches while the rest are listed.
+  void list_batches(const Collection& c, size_t batch, const std::function<void(std::vector<std::string>&&)>& sink) const;
 
   /// Validates and appends one record to a log durably (caller holds the lock).
   void append(const Collection& c, const std::string& key, const nlohmann::json& record);
   /// Reads every intact record of a log; invalid lines are reported to `problems` (if given) and skipped.
   std::vector<nlohmann::json> read_log(const Collection& c, const std::string& key,
                                        std::vector<StoreProblem>* problems = nullptr) const;
-  /// Reads the last `n` intact records of a log without reading the whole file.
-  std::vector<nlohmann::json> read_log_tail(const Collection& c, const std::string& key, size_t n) const;
+  /// Reads the last `n` intact records of a log without reading the whole file; with `fields`, each
+  /// record (still validated whole) keeps only those top-level fields.
+  std::vector<nlohmann::json> read_log_tail(const Collection& c, const std::string& key, size_t n,
+                                            const std::vector<std::string>& fields = {}) const;
 
   /// Appends many records to several logs all-or-nothing, even across a crash (journalled).
   void append_batch(const Collection& c, const std::vector<std::pair<std::string, nlohmann::json>>& records);
@@ -106,6 +111,9 @@ private:
   std::string rel(const fs::path& p) const;
   fs::path dir_;
 };
+
+/// `doc` with only the named top-level fields (those it has); all of it when `fields` is empty.
+nlohmann::json only_fields(nlohmann::json doc, const std::vector<std::string>& fields);
 
 /// The user recorded in the audit log: --user, then LEVER_USER, then the login name.
 std::string resolve_user(const std::string& flag);
