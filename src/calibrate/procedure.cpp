@@ -49,7 +49,7 @@ void Procedure::check_unit() const {
   bool ok = armed_ ? (s.state == State::armed || s.state == State::run) && !s.faults : s.state == State::idle && !s.faults;
   if (ok) return;
   // The unit's watchdog holding for a silent link is link loss (6, as run reports it), not a safety stop.
-  const Exit code = s.faults == device::kFaultLink ? Exit::unit_unavailable : Exit::safety;
+  const Exit code = device::stopped_for_link(s.faults) ? Exit::unit_unavailable : Exit::safety;
   throw Aborted(code,
                 fmt::format("the unit went to {} during calibration: {}", device::state_name(s.state),
                             s.faults ? device::describe_faults(s.faults) : std::string("no fault reported")),

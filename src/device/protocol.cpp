@@ -72,6 +72,10 @@ std::vector<std::string> fault_names(std::uint32_t bits) {
   return out;
 }
 
+bool stopped_for_link(std::uint32_t faults) {
+  return (faults & kFaultLink) && !(faults & (kFaultEstop | kFaultKey));
+}
+
 std::uint32_t fault_bit(std::string_view name) {
   for (const auto& f : fault_table())
     if (name == f.name) return f.bit;

@@ -18,7 +18,7 @@ using device::Nanos;
 std::string fault_stop_reason(std::uint32_t faults) {
   if (faults & device::kFaultEstop) return "e-stop";
   if (faults & device::kFaultKey) return "safety-key";
-  if (faults & device::kFaultLink) return "link-lost";
+  if (device::stopped_for_link(faults)) return "link-lost";
   if (faults) return "unit-fault";
   return "unit-hold";
 }
@@ -139,7 +139,7 @@ private:
     res_.faults = device::fault_names(s.faults);
     event({{"event", "fault"}, {"t_s", t_}, {"state", device::state_name(s.state)}, {"faults", res_.faults}});
     const auto reason = fault_stop_reason(s.faults);
-    stop(reason, reason == "link-lost" ? Exit::unit_unavailable : Exit::safety,
+    stop(reason, device::stopped_for_link(s.faults) ? Exit::unit_unavailable : Exit::safety,
          fmt::format("the unit went to {}: {}; belt stopping, support held at {:.1f} N", device::state_name(s.state),
                      s.faults ? device::describe_faults(s.faults) : "no fault recorded (watchdog or operator HOLD)", s.target_n));
     return false;

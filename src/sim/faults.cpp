@@ -38,13 +38,16 @@ double parse_num(std::string_view s, bool& ok) {
   return d;
 }
 
-// "30s", "1.5s", "500ms", "2m", "10" (seconds).
+// "30s", "1.5s", "500ms", "2m", "10" (seconds); at most a day, far beyond any session, so that
+// a typo (1e308s) is refused rather than overflowing the simulator's clock arithmetic.
 double parse_time_s(std::string_view s, bool& ok) {
   double scale = 1;
   if (s.ends_with("ms")) scale = 0.001, s.remove_suffix(2);
   else if (s.ends_with("s")) s.remove_suffix(1);
   else if (s.ends_with("m")) scale = 60, s.remove_suffix(1);
-  return parse_num(s, ok) * scale;
+  double t = parse_num(s, ok) * scale;
+  ok = ok && t <= 86400;
+  return t;
 }
 
 }  // namespace
@@ -74,7 +77,8 @@ FaultPlan parse_faults(const std::string& spec) {
                    "write name[=value][@time], e.g. estop@30s,drift=5%@60s,drop=0.01,noise=4:2s@1s; names: " + fault_names_help());
     };
     std::string_view at;
-    if (size_t p = item.find('@'); p != std::string_view::npos) at = item.substr(p + 1), item = item.substr(0, p);
+    bool has_at = false;
+    if (size_t p = item.find('@'); p != std::string_view::npos) at = item.substr(p + 1), item = item.substr(0, p), has_at = true;
     std::string_view value;
     bool has_value = false;
     if (size_t p = item.find('='); p != std::string_view::npos) value = item.substr(p + 1), item = item.substr(0, p), has_value = true;
@@ -84,9 +88,9 @@ FaultPlan parse_faults(const std::string& spec) {
     if (!row) throw bad("unknown fault name");
     FaultEvent e{row->kind, row->default_value, 0, row->default_duration};
     bool ok = true;
-    if (!at.empty()) {
+    if (has_at) {
       e.at_s = parse_time_s(at, ok);
-      if (!ok) throw bad("the time after '@' must be like 30s, 500ms or 2m");
+      if (at.empty() || !ok) throw bad("the time after '@' must be like 30s, 500ms or 2m (at most a day)");
     }
     if (has_value) {
       if (row->value_is_duration) {
@@ -104,7 +108,10 @@ FaultPlan parse_faults(const std::string& spec) {
                    row->kind == FaultKind::delay))
           ok = e.value <= 1.0;
       }
-      if (!ok) throw bad("the value must be a non-negative number (a probability 0-1, a percentage, or a duration)");
+      if (ok && row->kind == FaultKind::noise) ok = e.value <= 10000;  // N: a hundred times a runner's weight
+      if (!ok)
+        throw bad("the value must be a non-negative number (a probability 0-1, a percentage, or a duration of at "
+                  "most a day)");
     }
     plan.events.push_back(e);
   }

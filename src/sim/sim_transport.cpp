@@ -55,6 +55,15 @@ void check_sim_options(const transport::PortSpec& spec) {
   // 2^53: every whole number up to it converts exactly; beyond it a seed could not be written back.
   if (double seed = number(spec, "seed", 1); seed < 0 || seed > 9007199254740992.0 || std::floor(seed) != seed)
     throw Error(Exit::usage, "seed must be a whole number from 0 to 2^53", "e.g. seed=7");
+  // Beyond these a simulated unit describes no real one (and the arithmetic overflows).
+  if (std::abs(number(spec, "gain-error", 0)) > 0.5)
+    throw Error(Exit::usage, "gain-error must be within -50% and 50%", "e.g. gain-error=3%");
+  if (std::abs(number(spec, "offset-error", 0)) > 1000)
+    throw Error(Exit::usage, "offset-error must be within -1000 and 1000 N", "e.g. offset-error=15");
+  if (double cad = number(spec, "cadence", 170); cad < 60 || cad > 260)
+    throw Error(Exit::usage, "cadence must be from 60 to 260 steps a minute", "e.g. cadence=170");
+  if (number(spec, "time-scale", 1) > 1000)
+    throw Error(Exit::usage, "time-scale must be at most 1000", "e.g. time-scale=10; clock=virtual runs as fast as it can");
   if (auto it = spec.options.find("faults"); it != spec.options.end()) parse_faults(it->second);
 }
 

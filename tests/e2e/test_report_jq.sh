@@ -45,6 +45,34 @@ expect 0 --json report athlete ath-0001
 same "$(jq -c '.sessions[-1] | [.id, .plan_step, .run_minutes]' <<<"$OUT")" '["s-late-1",2,10]' "slow-path session read in full"
 same "$(jq '[.weeks[] | select(.sessions > 0)] | length > 5' <<<"$OUT")" "true" "weeks are filled"
 
+# Through the session index (cache/sessions.index): once the files are old enough to be indexed
+# (2 s), the answers from the index are the answers from the files.
+sleep 2.1
+expect 0 --json report clinic
+[ -s "$S/cache/sessions.index" ] || fail "the clinic report left no session index"
+same "$(grep -c . "$S/cache/sessions.index")" "$(( $(ls "$S/sessions" | wc -l) + 2 ))" "every session indexed (plus header and trailer)"
+expect 0 --json report clinic
+same "$(jq '.athletes' <<<"$OUT" | norm)" "$jq_clinic" "clinic rows from the index, lever vs jq"
+expect 0 --json report athlete ath-0004
+same "$(jq '{sessions, weeks}' <<<"$OUT" | norm)" "$(bash "$JQ/athlete.sh" "$S" ath-0004 | norm)" "athlete from the index, lever vs jq"
+# An edit in place that keeps the size and puts the modification time back (cp -p from a backup):
+# only the change time moves, and the report sees the new value.
+sid=$(jq -r '.sessions[0].id' <<<"$OUT")
+python3 - "$S/sessions/$sid.json" <<'PY'
+import os, re, sys
+p = sys.argv[1]
+st = os.stat(p)
+text = open(p).read()
+new = re.sub(r'("max_pain_during": *)(\d)', lambda m: m.group(1) + ("9" if m.group(2) != "9" else "8"), text, count=1)
+assert len(new) == len(text) and new != text
+with open(p, "r+") as f:
+    f.write(new)
+os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns))
+PY
+want=$(jq '.max_pain_during' "$S/sessions/$sid.json")
+expect 0 --json report athlete ath-0004
+same "$(jq --arg id "$sid" '.sessions[] | select(.id == $id) | .max_pain_during' <<<"$OUT")" "$want" "an in-place edit is seen through the index"
+
 # A damaged session: the clinic overview leaves it out; the athlete report names it (exit 5).
 before=$("$LEVER" --json report clinic | jq -c '.athletes')
 printf '{"schema_version": 1, "id": "s-broken", "athlete_id": "ath-00' >"$S/sessions/s-broken.json"

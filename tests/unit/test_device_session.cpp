@@ -96,7 +96,7 @@ TEST_CASE("a unit that never answers: link faulty after 4 tries, exit 6") {
     CHECK(std::string(e.what()).find("no answer") != std::string::npos);
   }
   CHECK(f.t->written().size() == Unit::kMaxTries);
-  CHECK(to_ms(f.unit->clock().now() - t0) == doctest::Approx(4 * 150));
+  CHECK(to_ms(f.unit->clock().now() - t0) == doctest::Approx(4 * 100));
 }
 
 TEST_CASE("garbage and damaged frames: the device is named as not speaking the protocol") {

@@ -56,6 +56,10 @@ const FaultInfo* fault_info(std::uint32_t bit);
 std::vector<std::string> fault_names(std::uint32_t bits);
 /// Parses a fault name ("estop"); 0 when unknown.
 std::uint32_t fault_bit(std::string_view name);
+/// True when the unit stopped because the link was lost (its watchdog held) rather than for a
+/// safety reason: lever then exits 6 (unit not answering), not 3. An e-stop or a pulled safety key
+/// outranks it.
+bool stopped_for_link(std::uint32_t faults);
 
 /// NAK reason codes (the `reason` field of NAK).
 enum class Nak { range, state, busy, unknown, syntax, config };

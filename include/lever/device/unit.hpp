@@ -78,8 +78,9 @@ public:
   static constexpr int kMaxTries = 4;
   /// No frame at all from the unit for this long means the link is lost (status runs at >= 10 Hz).
   static constexpr std::chrono::milliseconds kLinkTimeout{500};
-  /// How long to wait for the answer to one try of a command.
-  static constexpr std::chrono::milliseconds kReplyTimeout{150};
+  /// How long to wait for the answer to one try of a command: short enough that a command and one
+  /// lost re-send (the loop is blocked meanwhile, sending no heartbeat) fit in the unit's 300 ms watchdog.
+  static constexpr std::chrono::milliseconds kReplyTimeout{100};
 
   /// Takes over an open transport (call identify() before anything else).
   explicit Unit(std::unique_ptr<transport::Transport> t);
