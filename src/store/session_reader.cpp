@@ -110,20 +110,34 @@ bool surely_valid(dom::object obj, std::array<std::optional<dom::element>, kFiel
   return true;
 }
 
-enum class Outcome { absent, elsewhere, kept, slow };
+enum class Outcome { absent, kept, slow };
 
-// Parses and checks one document; fills `out` (cut down to the query's fields) when kept.
-Outcome quick(dom::parser& parser, const char* buf, size_t len, const SessionQuery& q, json& out) {
+// A document the quick checks vouched for: the fields asked for as one JSON object text (written
+// by simdjson straight from the parse, no intermediate tree), and the two fields reports select on.
+struct Kept {
+  std::string text, athlete, started;
+};
+
+// Parses and checks one document; fills `out` with `fields` of it when kept.
+Outcome quick(dom::parser& parser, const char* buf, size_t len, const std::vector<std::string>& fields, Kept& out) {
   dom::element doc;
   dom::object obj;
   if (parser.parse(buf, len, false).get(doc) || doc.get_object().get(obj)) return Outcome::slow;
   std::array<std::optional<dom::element>, kFields> f;
   if (!surely_valid(obj, f)) return Outcome::slow;
-  if (!q.athlete.empty() && str(*f[kAthlete]) != q.athlete) return Outcome::elsewhere;
-  out = json::object();
+  out.athlete = str(*f[kAthlete]);
+  out.started = str(*f[kStarted]);
+  out.text = "{";
   for (dom::key_value_pair kv : obj)
-    for (const auto& want : q.fields)
-      if (kv.key == want) out[want] = to_json(kv.value);
+    for (const auto& want : fields)
+      if (kv.key == want) {
+        if (out.text.size() > 1) out.text += ',';
+        out.text += '"';
+        out.text += want;  // one of lever's own field names: nothing to escape
+        out.text += "\":";
+        out.text += simdjson::to_string(kv.value);
+      }
+  out.text += '}';
   return Outcome::kept;
 }
 
@@ -133,8 +147,8 @@ struct Scratch {
   std::string buf = std::string(16384 + simdjson::SIMDJSON_PADDING, '\0');
 };
 
-Outcome read_one(int dirfd, const std::string& name, Scratch& s, const SessionQuery& q, json& out,
-                 FileStamp* stamp = nullptr) {
+Outcome read_one(int dirfd, const std::string& name, Scratch& s, const std::vector<std::string>& fields, Kept& out,
+                 FileStamp* stamp) {
   int fd = ::openat(dirfd, name.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return errno == ENOENT ? Outcome::absent : Outcome::slow;
   if (stamp && !stamp_of(fd, *stamp)) {
@@ -157,7 +171,7 @@ Outcome read_one(int dirfd, const std::string& name, Scratch& s, const SessionQu
     s.buf.resize(s.buf.size() * 2);
   }
   ::close(fd);
-  return quick(s.parser, s.buf.data(), len, q, out);
+  return quick(s.parser, s.buf.data(), len, fields, out);
 }
 
 // An index entry's fields (JSON text lever wrote) cut down to the query's.
@@ -188,6 +202,10 @@ struct Fresh {
     }
     entry = {id, st, valid, athlete, started, fields};
   }
+  Fresh(std::string_view id_, const FileStamp& st, Kept&& k)
+      : id(id_), athlete(std::move(k.athlete)), started(std::move(k.started)), fields(std::move(k.text)), indexable(true) {
+    entry = {id, st, true, athlete, started, fields};
+  }
 };
 
 // What a report's pass found of one session file: an index entry (held over from the last report,
@@ -215,10 +233,10 @@ void find_one(int dirfd, const std::string& id, const SessionIndexEntry* prior, 
     f.held = prior;
     f.outcome = prior->valid ? Outcome::kept : Outcome::slow;
   } else {
-    json doc;
-    f.outcome = read_one(dirfd, name, s, wide, doc, &st);
+    Kept k;
+    f.outcome = read_one(dirfd, name, s, wide.fields, k, &st);
     if (f.outcome != Outcome::kept) return;
-    f.fresh = std::make_unique<Fresh>(id, st, true, &doc, true);
+    f.fresh = std::make_unique<Fresh>(id, st, std::move(k));
   }
   if (f.outcome == Outcome::kept && timed) f.started_at = parse_iso(f.entry().started);
 }
@@ -383,11 +401,9 @@ const std::vector<std::string>& quick_session_checked_fields() {
 std::optional<json> quick_session(std::string_view text, const std::vector<std::string>& fields) {
   dom::parser parser;
   simdjson::padded_string padded(text);
-  SessionQuery q;
-  q.fields = fields;
-  json out;
-  if (quick(parser, padded.data(), padded.size(), q, out) != Outcome::kept) return std::nullopt;
-  return out;
+  Kept k;
+  if (quick(parser, padded.data(), padded.size(), fields, k) != Outcome::kept) return std::nullopt;
+  return json::parse(k.text);
 }
 
 std::vector<json> read_sessions(const Store& store, const SessionQuery& q) {
