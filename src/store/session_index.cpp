@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <charconv>
 #include <ctime>
 #include <utility>
@@ -74,7 +75,11 @@ bool parse_entry(std::string_view line, SessionIndexEntry& e) {
 
 bool stamp_at(int dirfd, const char* name, FileStamp& out) {
   struct stat st{};
-  if (::fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) return false;
+  if (::fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) return false;
+  if (!S_ISREG(st.st_mode)) {
+    errno = EINVAL;  // present but not a plain file: the caller must not take it for a vanished one
+    return false;
+  }
   fill(st, out);
   return true;
 }

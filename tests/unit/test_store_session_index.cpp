@@ -242,3 +242,14 @@ TEST_CASE("each athlete's newest session: compared as instants across a daylight
   q.newest_per_athlete = false;
   CHECK(ids(read_sessions(f.store, q)) == std::vector<std::string>{"s-c", "s-d", "s-e"});
 }
+
+TEST_CASE("a session path that is not a plain file is reported, not taken for a deleted session") {
+  Fixture f;
+  f.put(session("s-1", "ann", "2026-11-20T08:00:00+00:00"));
+  fs::create_directories(f.file("s-2"));
+  CHECK_THROWS_WITH_AS(f.read(), doctest::Contains("s-2.json"), Error);
+  SessionQuery q;
+  q.fields = {"id"};
+  q.skip_invalid = true;
+  CHECK(ids(read_sessions(f.store, q)) == std::vector<std::string>{"s-1"});
+}

@@ -22,7 +22,8 @@ struct FileStamp {
   bool operator==(const FileStamp&) const = default;
 };
 
-/// The stamp of `name` in the open directory `dirfd`; false when it cannot be stat'ed.
+/// The stamp of `name` in the open directory `dirfd`; false (errno set; ENOENT: it is gone) when it
+/// cannot be stat'ed or is not a plain file.
 bool stamp_at(int dirfd, const char* name, FileStamp& out);
 /// The stamp of an open file.
 bool stamp_of(int fd, FileStamp& out);
