@@ -1,4 +1,6 @@
-// Reads many session documents quickly for the reports: files in parallel, parsed with simdjson,
+// Reads many session documents quickly for the reports: through the session index (a file whose
+// stamp is unchanged since the last report is not opened, session_index.hpp), the others in parallel
+// while the directory is still being listed, parsed with simdjson,
 // checked against session.schema.json (the fields reports filter on by direct tests, the rest by a
 // compiled reading of the schema, src/store/schema_check.hpp), and only the fields a report needs
 // kept. A document the quick checks cannot vouch for goes through Store::load instead, so a damaged
