@@ -440,9 +440,9 @@ std::vector<json> read_sessions(const Store& store, const SessionQuery& q) {
   };
   std::vector<std::string> ids;
   std::vector<Found> found;
+  std::vector<Scratch> scratch(Pipeline::workers());  // parallel_for's workers are never more
   {
     Pipeline pipe;
-    std::vector<Scratch> scratch(Pipeline::workers());
     bool timed = q.since || q.until || q.newest_per_athlete;
     auto check = [&](const std::vector<std::string>& batch, size_t first, std::vector<Found>& out, unsigned w) {
       for (size_t i = 0; i < batch.size(); ++i)
@@ -469,7 +469,6 @@ std::vector<json> read_sessions(const Store& store, const SessionQuery& q) {
   }
   auto chosen = select(found, ids, q);
   std::vector<json> out(chosen.size());
-  std::vector<Scratch> scratch(worker_count());
   parallel_for(chosen.size(), [&](size_t k, unsigned w) { out[k] = from_entry(found[chosen[k]].entry(), scratch[w], q.fields); });
   // The index is rewritten only when an entry was added, replaced or dropped.
   bool changed = false;

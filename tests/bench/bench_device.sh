@@ -52,10 +52,9 @@ start_sim
 sig=$("$BENCH" sigint "pty:$TMP/unit" 200) || exit 1
 echo >&2 "$sig"
 
-row() { printf '%-52s %12s %12s %8s\n' "$1" "$2" "$3" "$4"; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
+. "$(dirname "$0")/lib.sh"
 num() { grep -o "$1 [0-9.]*" <<<"$2" | awk '{print $2}'; }
-row "benchmark" "median" "baseline" "ratio"
+header
 if [ -n "${sustained:-}" ]; then
   row "status sustained ${SECS} s lossless (${sustained} Hz), % of line" "${line} %" "90 %" "$(ratio "$line" 90)"
 else

@@ -24,8 +24,7 @@ if [ ! -e "$STORE/.complete" ] || [ "$GEN" -nt "$STORE/.complete" ]; then
 fi
 ATH=ath-0421
 
-median() { jq -r ".results[$1].median" "$TMP/r.json"; }
-cpu() { jq -r ".results[$1] | .user + .system" "$TMP/r.json"; }  # mean CPU seconds: steadier on a shared machine
+. "$(dirname "$0")/lib.sh"
 hyperfine -N --warmup 1 --runs "$RUNS" --export-json "$TMP/r.json" \
   "env LEVER_STORE=$STORE $LEVER --json report clinic" \
   "env LEVER_STORE=$STORE $LEVER --json report athlete $ATH" >/dev/null 2>&1
@@ -39,13 +38,11 @@ hyperfine -N --warmup 1 --runs "$(( RUNS < 5 ? RUNS : 5 ))" --export-json "$TMP/
   "bash $here/jq/clinic.sh $STORE" \
   "bash $here/jq/athlete.sh $STORE $ATH" >/dev/null 2>&1
 jc=$(median 0); ja=$(median 1); jcc=$(cpu 0); jac=$(cpu 1)
-ms() { awk -v x="$1" 'BEGIN { printf "%.2f ms", x * 1000 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-printf '%-52s %12s %12s %8s\n' "benchmark" "median" "baseline" "ratio"
-printf '%-52s %12s %12s %8s\n' "report clinic (50k sessions) vs jq" "$(ms "$lc")" "$(ms "$jc")" "$(ratio "$lc" "$jc")"
-printf '%-52s %12s %12s %8s\n' "report athlete (50k sessions) vs jq" "$(ms "$la")" "$(ms "$ja")" "$(ratio "$la" "$ja")"
-printf '%-52s %12s %12s %8s\n' "report clinic, no session index yet, vs jq" "$(ms "$lc0")" "$(ms "$jc")" "$(ratio "$lc0" "$jc")"
-printf '%-52s %12s %12s %8s\n' "report athlete, no session index yet, vs jq" "$(ms "$la0")" "$(ms "$ja")" "$(ratio "$la0" "$ja")"
-printf '%-52s %12s %12s %8s\n' "report clinic CPU time (user+sys) vs jq" "$(ms "$lcc")" "$(ms "$jcc")" "$(ratio "$lcc" "$jcc")"
-printf '%-52s %12s %12s %8s\n' "report athlete CPU time (user+sys) vs jq" "$(ms "$lac")" "$(ms "$jac")" "$(ratio "$lac" "$jac")"
-printf '%-52s %12s %12s %8s\n' "report clinic vs the 1 s target" "$(ms "$lc")" "$(ms 1)" "$(ratio "$lc" 1)"
+header
+row "report clinic (50k sessions) vs jq" "$(ms "$lc")" "$(ms "$jc")" "$(ratio "$lc" "$jc" 2)"
+row "report athlete (50k sessions) vs jq" "$(ms "$la")" "$(ms "$ja")" "$(ratio "$la" "$ja" 2)"
+row "report clinic, no session index yet, vs jq" "$(ms "$lc0")" "$(ms "$jc")" "$(ratio "$lc0" "$jc" 2)"
+row "report athlete, no session index yet, vs jq" "$(ms "$la0")" "$(ms "$ja")" "$(ratio "$la0" "$ja" 2)"
+row "report clinic CPU time (user+sys) vs jq" "$(ms "$lcc")" "$(ms "$jcc")" "$(ratio "$lcc" "$jcc" 2)"
+row "report athlete CPU time (user+sys) vs jq" "$(ms "$lac")" "$(ms "$jac")" "$(ratio "$lac" "$jac" 2)"
+row "report clinic vs the 1 s target" "$(ms "$lc")" "$(ms 1)" "$(ratio "$lc" 1 2)"

@@ -52,9 +52,8 @@ os.makedirs(os.path.join(sys.argv[2], "calibrations"), exist_ok=True)
 json.dump(doc, open(os.path.join(sys.argv[2], "calibrations", "cal-bench.json"), "w"))
 PY
 RUN=(run ann --pain-before 0 --support 10 --speed 6)
-row() { printf '%-52s %12s %12s %8s\n' "$1" "$2" "$3" "$4"; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
-row "benchmark" "median" "baseline" "ratio"
+. "$(dirname "$0")/lib.sh"
+header
 
 for hz in 50 100; do
   start_sim "j$hz"

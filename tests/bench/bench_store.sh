@@ -20,7 +20,7 @@ mk_store() {  # mk_store DIR N: a store with athlete ann and N prior pain entrie
 mk_store "$TMP/empty" 0
 mk_store "$TMP/full" 100000
 
-median() { jq -r ".results[$1].median" "$TMP/r.json"; }
+. "$(dirname "$0")/lib.sh"
 hyperfine -N --warmup 5 --runs "$RUNS" --export-json "$TMP/r.json" \
   "env LEVER_STORE=$TMP/empty $LEVER -q log-pain ann 3" \
   "env LEVER_STORE=$TMP/full $LEVER -q log-pain ann 3" >/dev/null 2>&1
@@ -28,9 +28,7 @@ e=$(median 0); f=$(median 1)
 hyperfine -N --warmup 5 --runs "$RUNS" --export-json "$TMP/r.json" \
   "jq -n 1" "$LEVER --version" "env LEVER_STORE=$TMP/full $LEVER athlete show ann" >/dev/null 2>&1
 j=$(median 0); v=$(median 1); s=$(median 2)
-ms() { awk -v x="$1" 'BEGIN { printf "%.2f ms", x * 1000 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-printf '%-52s %12s %12s %8s\n' "benchmark" "median" "baseline" "ratio"
-printf '%-52s %12s %12s %8s\n' "log-pain, 100k prior entries vs empty store" "$(ms "$f")" "$(ms "$e")" "$(ratio "$f" "$e")"
-printf '%-52s %12s %12s %8s\n' "lever --version vs jq -n 1" "$(ms "$v")" "$(ms "$j")" "$(ratio "$v" "$j")"
-printf '%-52s %12s %12s %8s\n' "lever athlete show (100k entries) vs jq -n 1" "$(ms "$s")" "$(ms "$j")" "$(ratio "$s" "$j")"
+header
+row "log-pain, 100k prior entries vs empty store" "$(ms "$f")" "$(ms "$e")" "$(ratio "$f" "$e" 2)"
+row "lever --version vs jq -n 1" "$(ms "$v")" "$(ms "$j")" "$(ratio "$v" "$j" 2)"
+row "lever athlete show (100k entries) vs jq -n 1" "$(ms "$s")" "$(ms "$j")" "$(ratio "$s" "$j" 2)"
