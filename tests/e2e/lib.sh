@@ -63,6 +63,24 @@ same() {
   pass
 }
 
+# Suites that repeat an action (kills, concurrency) size themselves by time, not by a count: a slow
+# build (the sanitizers) or a loaded machine runs fewer rounds in the same time instead of running
+# past ctest's timeout. Each suite still requires its floor (the rounds that prove its property) and
+# stops at a ceiling. LEVER_BUDGET_SCALE multiplies every budget (0.5 for a quick local run, 5 for a
+# soak); the floors never change.
+#
+# budget_start SECONDS: starts this suite's budget (scaled).
+budget_start() {
+  BUDGET_S=$(awk -v s="$1" -v k="${LEVER_BUDGET_SCALE:-1}" 'BEGIN { v = s * k; printf "%d", v < 1 ? 1 : v }')
+  BUDGET_T0=$SECONDS
+}
+
+# budget_left: true while the budget started by budget_start has time left.
+budget_left() { [ $((SECONDS - BUDGET_T0)) -lt "$BUDGET_S" ]; }
+
+# budget_used: seconds spent since budget_start.
+budget_used() { echo $((SECONDS - BUDGET_T0)); }
+
 # keep_stores: with LEVER_KEEP_STORES set, copies every store this suite made (each directory under
 # $TMP holding a store.json) to $LEVER_KEEP_STORES/<suite>/, so CI can check what real runs wrote
 # with an independent schema validator (tests/schema). A store that `lever store check` rejects was

@@ -16,9 +16,10 @@ ERRNOS=(EIO ENOSPC EROFS EDQUOT)
 declare -A ETEXT=([EIO]="Input/output error" [ENOSPC]="No space left on device" [EROFS]="Read-only file system"
                   [EDQUOT]="Disk quota exceeded")
 WRITE_OPS=open,write,fsync,fdatasync,rename,ftruncate,mkdir
-# Under the sanitizers every lever is ten times slower: test every STRIDE-th call there.
-STRIDE=1
-[ "${LEVER_CRASH_ROUNDS:-150}" -lt 100 ] && STRIDE=5
+# Each sweep has a time budget (lib.sh: budget_start): where a run of lever is slow (the sanitizers
+# make it ten times slower, a loaded machine more) every STRIDE-th call is tried, so the sweep fits.
+budget_start 20
+SWEEP_BUDGET=$BUDGET_S  # seconds, scaled by LEVER_BUDGET_SCALE
 
 # --- the store every case starts from
 expect 0 athlete add ann --mass 75 --cadence 164
@@ -84,7 +85,8 @@ verify() {
   [ -z "$bad" ] && pass || fail "$what: acknowledged records lost:$bad"
 }
 
-# sweep NAME ARGS...: runs ARGS once counting its store calls, then once per call (every STRIDE-th)
+# sweep NAME ARGS...: runs ARGS once counting its store calls, then once per call (every STRIDE-th,
+# STRIDE from the time the counting run took and the sweep's budget)
 # with that call and every later one failing (a disk that stays full or read-only), rotating the
 # errno, and once per call with only that call failing (a transient error).
 sweep() {
@@ -92,12 +94,19 @@ sweep() {
   shift
   restore
   rm -f "$TMP/calls"
+  local t0 trial_ms
+  t0=$(date +%s%N)
   faulty LEVER_IOFAIL_OP=$WRITE_OPS LEVER_IOFAIL_AFTER=0 LEVER_IOFAIL_LOG="$TMP/calls" -- "$@"
+  "$LEVER" store check >/dev/null 2>&1
+  restore
+  trial_ms=$(( ($(date +%s%N) - t0) / 1000000 + 1 ))  # one trial: the command, the check, the restore
   same "$RC" 0 "$name without faults"
   local calls
   calls=$(wc -l <"$TMP/calls" 2>/dev/null || echo 0)
   [ "$calls" -gt 0 ] && pass || fail "$name: the shim saw no store calls"
-  echo "$name: $calls store calls"
+  local STRIDE=$(( (calls * 2 * trial_ms + SWEEP_BUDGET * 1000 - 1) / (SWEEP_BUDGET * 1000) ))
+  [ "$STRIDE" -ge 1 ] || STRIDE=1
+  echo "$name: $calls store calls, every $STRIDE tried ($trial_ms ms a trial)"
   local n e mode
   for ((n = 1; n <= calls; n += STRIDE)); do
     for mode in 0 1; do
