@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "lever/store/pain_log.hpp"
 #include "lever/store/athletes.hpp"
 #include "lever/store/pain.hpp"
 #include "lever/util/error.hpp"
@@ -48,7 +49,11 @@ void add_field_options(CLI::App* sub, AthleteArgs& a, bool mass_required) {
 
 void show(Context& ctx, const std::string& id, size_t recent) {
   auto doc = require_athlete(ctx.store(), id);
-  auto pain = ctx.store().read_log_tail(collection("pain"), id, recent);
+  std::vector<StoreProblem> problems;
+  // A few more than shown: corrections in the tail take lines of their own.
+  auto pain = apply_corrections(ctx.store().read_log_tail(collection("pain"), id, recent + 16, {}, &problems)).entries;
+  if (pain.size() > recent) pain.erase(pain.begin(), pain.end() - static_cast<long>(recent));
+  warn_unreadable(problems);
   auto& out = ctx.out();
   if (out.is_table()) {
     out.record(athlete_show_columns(), athlete_row(doc));

@@ -6,9 +6,12 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "lever/plan/service.hpp"
 #include "lever/store/pain.hpp"
+#include "lever/store/pain_log.hpp"
 #include "lever/util/error.hpp"
 #include "lever/util/fs.hpp"
+#include "lever/util/ids.hpp"
 
 namespace lever::cmd {
 
@@ -21,7 +24,49 @@ struct PainArgs {
   bool theatre = false, stairs = false, grinding = false, stiffness = false;
   std::string import_path;
   std::string import_format = "auto";
+  std::string void_entry;              ///< --void ENTRY
+  std::vector<std::string> amend;      ///< --amend ENTRY SCORE
+  std::string reason;                  ///< --reason for a correction
 };
+
+// --void / --amend: a correction record beside the original entry (domain.md, "Evidence").
+void correct(Context& ctx, const PainArgs& a, const CLI::App& app) {
+  if (!a.in.athlete.empty() || !a.in.score.empty())
+    throw Error(Exit::usage, "a correction names the entry, not the athlete and score",
+                "e.g. 'lever log-pain --amend ENTRY 3 --reason \"typed 8 for 3\"' or 'lever log-pain --void ENTRY --reason TEXT'");
+  if (!a.void_entry.empty() && !a.amend.empty())
+    throw Error(Exit::usage, "--void and --amend cannot be combined", "void an entry, or amend it");
+  PainCorrection c;
+  c.void_it = !a.void_entry.empty();
+  c.entry = c.void_it ? a.void_entry : a.amend.at(0);
+  c.reason = a.reason;
+  require_id("entry", c.entry);
+  if (c.void_it) {
+    for (const char* o : {"--when", "--at", "--session", "--swelling", "--note"})
+      if (app.count(o)) throw Error(Exit::usage, fmt::format("--void takes no {}", o), "use --amend ENTRY SCORE to change fields");
+  } else {
+    c.amend.score = a.amend.at(1);
+    c.amend.when = a.in.when;
+    c.amend.at = a.in.at;
+    c.amend.session = a.in.session;
+    c.amend.swelling = a.in.swelling;
+    c.amend.note = a.in.note;
+    for (auto [opt, field] : {std::pair{"--when", "when"}, {"--at", "at"}, {"--session", "session_id"},
+                              {"--swelling", "swelling"}, {"--note", "note"}})
+      if (app.count(opt)) c.given.push_back(field);
+  }
+  auto& store = ctx.store();
+  auto lock = store.lock();
+  auto owner = find_pain_entry_owner(store, c.entry);
+  if (!owner)
+    throw Error(Exit::not_found, fmt::format("no pain entry '{}' in the store", c.entry),
+                "the Entry column of 'lever report pain ATHLETE' lists the entries that can be corrected");
+  json r = build_correction(store, *owner, c, ctx.user(), now());
+  store.append(collection("pain"), *owner, r);
+  ctx.audit(c.void_it ? "pain.void" : "pain.amend", *owner,
+            {{"entry", c.entry}, {"correction", r["id"]}, {"reason", c.reason}});
+  ctx.out().record(correction_columns(), r);
+}
 
 std::string read_import(const std::string& path) {
   if (path == "-") return std::string(std::istreambuf_iterator<char>(std::cin), {});
@@ -109,7 +154,19 @@ void add_log_pain(CLI::App& app, Context& ctx) {
       ->type_name("auto|csv|ndjson")
       ->capture_default_str();
   (void)imp;
+  app.add_option("--void", a->void_entry, "Withdraw a mistaken entry (it stays in the log, marked void); needs --reason")
+      ->type_name("ENTRY");
+  app.add_option("--amend", a->amend, "Correct an entry's score (and --when/--at/--swelling/--session/--note); needs --reason")
+      ->expected(2)
+      ->type_name("ENTRY SCORE");
+  app.add_option("--reason", a->reason, "Why the entry is voided or amended (kept with the correction)")->type_name("TEXT");
   app.callback([&ctx, a, &app] {
+    if (!a->void_entry.empty() || !a->amend.empty()) {
+      correct(ctx, *a, app);
+      return;
+    }
+    if (app.count("--reason"))
+      throw Error(Exit::usage, "--reason goes with --void or --amend", "drop --reason, or name the entry to correct");
     if (!a->import_path.empty()) {
       if (!a->in.athlete.empty() || !a->in.score.empty())
         throw Error(Exit::usage, "--import takes entries from the file only", "drop ATHLETE and SCORE, or drop --import");
@@ -146,6 +203,8 @@ void add_log_pain(CLI::App& app, Context& ctx) {
     store.append(collection("pain"), (*entry)["athlete_id"], *entry);
     ctx.audit("pain.log", (*entry)["athlete_id"], {{"entry", (*entry)["id"]}, {"score", (*entry)["score"]}});
     ctx.out().record(pain_columns(), *entry);
+    // Accepted, but an entry the engine cannot count is said so now, not discovered at the next run.
+    if (auto why = plan::follow_up_note(store, *entry)) ctx.warn(*why);
   });
 }
 

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "lever/plan/rest.hpp"
 #include "lever/plan/service.hpp"
 #include "lever/plan/templates.hpp"
 #include "lever/plan/view.hpp"
@@ -49,8 +50,15 @@ void report_problems(Context& ctx, const std::vector<SchemaIssue>& issues, const
               fmt::format("fix the fields named above (schema: schemas/{}.schema.json)", kind == "plan" ? "plan" : "template"));
 }
 
+// Brings the plan up to its evidence first (stored once) and says what that decided.
+json current_plan(Context& ctx, const std::string& athlete) {
+  for (const auto& e : refresh_plan(ctx.store(), athlete, ctx.user(), now()))
+    ctx.note(fmt::format("decision: {}", e["reason"].get<std::string>()));
+  return require_plan(ctx.store(), athlete);
+}
+
 void show_plan(Context& ctx, const std::string& athlete) {
-  json plan = require_plan(ctx.store(), athlete);
+  json plan = current_plan(ctx, athlete);
   auto rows = step_rows(plan, knee_load_params(ctx.store().config().value("knee_load", json::object())));
   auto& out = ctx.out();
   if (ctx.format() == Format::csv) return out.records(step_columns(), rows);
@@ -75,12 +83,11 @@ void next(Context& ctx, const std::string& athlete) {
     throw Error(Exit::safety, fmt::format("the plan of '{}' is suspended: {}", athlete, s.value("reason", "")),
                 fmt::format("no runs until a clinician reviews and resumes it: lever plan resume {} --reason TEXT", athlete));
   }
-  std::optional<TimePoint> last;
-  for (const auto& s : sessions_for_athlete(store, athlete))
-    if (s.plan_step && (!last || s.started_at > *last)) last = s.started_at;
+  std::vector<TimePoint> starts;
+  for (const auto& s : sessions_for_athlete(store, athlete)) starts.push_back(s.started_at);
   double mass = require_athlete(store, athlete).at("mass_kg").get<double>();
   if (u.plan["review"].get<bool>()) ctx.warn(fmt::format("the plan of '{}' awaits clinician review", athlete));
-  ctx.out().record(next_columns(), next_row(u.plan, u.evaluation, last, mass));
+  ctx.out().record(next_columns(), next_row(u.plan, u.evaluation, rest_check(u.plan, starts, now()), mass));
 }
 
 void add_template_commands(CLI::App& app, Context& ctx, const std::shared_ptr<PlanArgs>& a) {
@@ -275,7 +282,7 @@ void add_plan(CLI::App& app, Context& ctx) {
   auto* hi = app.add_subcommand("history", "List the plan's decisions, overrides, suspensions and resumptions");
   hi->add_option("ATHLETE", a->athlete, "Athlete ID")->required();
   hi->callback([&ctx, a] {
-    json plan = require_plan(ctx.store(), a->athlete);
+    json plan = current_plan(ctx, a->athlete);
     ctx.out().records(history_columns(), plan["history"].get<std::vector<json>>());
   });
 

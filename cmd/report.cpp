@@ -5,11 +5,13 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "lever/plan/service.hpp"
 #include "lever/report/athlete.hpp"
 #include "lever/report/calibration.hpp"
 #include "lever/report/clinic.hpp"
 #include "lever/report/html.hpp"
 #include "lever/report/session.hpp"
+#include "lever/store/pain_log.hpp"
 #include "lever/store/athletes.hpp"
 #include "lever/store/pain.hpp"
 #include "lever/util/error.hpp"
@@ -61,6 +63,9 @@ void add_report(CLI::App& app, Context& ctx) {
   add_time_options(ath, *a);
   ath->callback([&ctx, a] {
     require_id("athlete", a->id);
+    // The plan as its evidence implies now (decisions stored once), never a stale one.
+    for (const auto& e : plan::refresh_plan(ctx.store(), a->id, ctx.user(), now()))
+      ctx.note(fmt::format("plan decision: {}", e["reason"].get<std::string>()));
     auto r = report::athlete_report(ctx.store(), a->id, options_from(*a));
     if (!a->html.empty()) {
       report::write_html(a->html, report::athlete_report_html(r));
@@ -137,7 +142,9 @@ void add_report(CLI::App& app, Context& ctx) {
     auto o = options_from(*a);
     std::string shown = o.deidentify ? report::pseudonym(report::pseudonym_salt(ctx.store()), a->id) : a->id;
     std::vector<nlohmann::json> rows;
-    for (auto e : ctx.store().read_log(collection("pain"), a->id)) {
+    auto log = read_pain_log(ctx.store(), a->id);
+    warn_unreadable(log.problems);
+    for (auto e : log.entries) {
       auto t = parse_iso(e.value("at", ""));
       if (!t || (o.since && *t < *o.since) || (o.until && *t > *o.until)) continue;
       e.erase("schema_version");

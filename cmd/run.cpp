@@ -21,6 +21,9 @@ void add_run(CLI::App& app, Context& ctx) {
   app.add_flag("--dry-run", r->dry_run, "Print the program and the pre-flight checks; touch no unit");
   app.add_option("--allow-uncalibrated", r->allow_uncalibrated,
                  "Run on a unit that fails the calibration gate, for this stated reason (audited)")->type_name("REASON");
+  app.add_flag("--override-rest", r->override_rest,
+               "Run although the plan's rest days or sessions per week say not yet (a clinician's call; needs --reason, audited)");
+  app.add_option("--reason", r->reason, "Why the rest rule is overridden (with --override-rest)")->type_name("TEXT");
   app.add_option("--sample-rate", r->sample_rate_hz, "Status events per second with --format ndjson")
       ->check(CLI::Range(0.1, 50.0))->capture_default_str()->type_name("HZ");
   app.add_option("--telemetry-period", r->telemetry_period_s, "Seconds between stored telemetry samples")

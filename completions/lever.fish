@@ -24,7 +24,7 @@ end
 function __lever_at --argument-names want --description 'True when the command path is want'
     test (__lever_path) = "$want"
 end
-set -g __lever_valued --allow-uncalibrated --at --baseline-pain --baud --cadence --clear-flag --consecutive --count --decision --dir --due-days --due-within --faults --flag --flag-note --format --frame-height --gain-error --html --import --import-format --incline --loop-hz --lower-rate --mass --minutes --name --note --nvram --offset-error --pain-before --port --profile --program --pty --rate --reason --recent --record --reference --sample-rate --seconds --seed --serial --session --severity --side --since --speed --step --store --support --sweep-points --swelling --tcp --telemetry-period --template --time-scale --tolerance --unit --units --until --user --when
+set -g __lever_valued --allow-uncalibrated --amend --at --baseline-pain --baud --cadence --clear-flag --consecutive --count --decision --dir --due-days --due-within --faults --flag --flag-note --format --frame-height --gain-error --html --import --import-format --incline --loop-hz --lower-rate --mass --minutes --name --note --nvram --offset-error --pain-before --port --profile --program --pty --rate --reason --recent --record --reference --sample-rate --seconds --seed --serial --session --severity --side --since --speed --step --store --support --sweep-points --swelling --tcp --telemetry-period --template --time-scale --tolerance --unit --units --until --user --void --when
 function __lever_subs --argument-names key
     switch $key
         case '-'
@@ -195,6 +195,9 @@ complete -c lever -n "__lever_at 'log-pain'" -l stiffness
 complete -c lever -n "__lever_at 'log-pain'" -l note -x
 complete -c lever -n "__lever_at 'log-pain'" -l import -r -F
 complete -c lever -n "__lever_at 'log-pain'" -l import-format -x -a 'auto csv ndjson'
+complete -c lever -n "__lever_at 'log-pain'" -l void -x
+complete -c lever -n "__lever_at 'log-pain'" -l amend -x
+complete -c lever -n "__lever_at 'log-pain'" -l reason -x
 complete -c lever -f -n "__lever_at 'log-pain'" -a '(lever __ids athlete 2>/dev/null)'
 complete -c lever -f -n "__lever_at 'log-pain'" -a '0 1 2 3 4 5 6 7 8 9 10'
 complete -c lever -f -n "__lever_at 'plan'" -a 'new' -d 'Build the athlete\'s graded-exposure plan from a template'
@@ -270,6 +273,8 @@ complete -c lever -n "__lever_at 'run'" -l incline -x
 complete -c lever -n "__lever_at 'run'" -l minutes -x
 complete -c lever -n "__lever_at 'run'" -l dry-run
 complete -c lever -n "__lever_at 'run'" -l allow-uncalibrated -x
+complete -c lever -n "__lever_at 'run'" -l override-rest
+complete -c lever -n "__lever_at 'run'" -l reason -x
 complete -c lever -n "__lever_at 'run'" -l sample-rate -x
 complete -c lever -n "__lever_at 'run'" -l telemetry-period -x
 complete -c lever -n "__lever_at 'run'" -l loop-hz -x

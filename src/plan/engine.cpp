@@ -59,7 +59,12 @@ PainRecord pain_record(const json& e) {
   p.at = time_of(e, "at");
   if (e.contains("session_id") && e["session_id"].is_string()) p.session_id = e["session_id"].get<std::string>();
   p.swelling = e.value("swelling", "");
+  p.logged_at = std::max(time_of(e, "logged_at", p.at), time_of(e, "amended_at"));
   return p;
+}
+
+CorrectionRecord correction_record(const json& r) {
+  return {r.value("id", ""), r.value("corrects", ""), r.value("kind", ""), time_of(r, "logged_at")};
 }
 
 EngineRules engine_rules(const json& plan) {
@@ -67,7 +72,10 @@ EngineRules engine_rules(const json& plan) {
   r.weekly_trend = profile(plan.value("profile", "seed")).weekly_trend;
   const json rules = plan.value("rules", json::object());
   r.consecutive_required = rules.value("consecutive_required", r.consecutive_required);
+  r.follow_up_min_h = rules.value("follow_up_min_h", r.follow_up_min_h);
   r.follow_up_window_h = rules.value("follow_up_window_h", r.follow_up_window_h);
+  r.after_min_min = rules.value("after_min_min", r.after_min_min);
+  r.after_max_min = rules.value("after_max_min", r.after_max_min);
   r.follow_up_deadline_h = rules.value("follow_up_deadline_h", r.follow_up_deadline_h);
   r.weekly_trend = rules.value("weekly_trend", r.weekly_trend);
   r.trend_threshold_points = rules.value("trend_threshold_points", r.trend_threshold_points);
@@ -92,54 +100,68 @@ TimePoint cutoff(const json& plan) {
 
 }  // namespace
 
-Evaluation evaluate(const EngineInput& in) {
-  const json& plan = in.plan;
-  const json& steps = plan.at("steps");
-  const int last = static_cast<int>(steps.size());
-  const Profile& prof = profile(plan.value("profile", "seed"));
-  const EngineRules rules = engine_rules(plan);
-  Evaluation ev;
-  ev.step = std::clamp(plan.value("current_step", 1), 1, last);
-  ev.streak = plan.value("streak", 0);
-  ev.unacceptable_run = plan.value("unacceptable_run", 0);
-  ev.suspended = plan.value("status", "active") == "suspended";
-  if (ev.suspended) return ev;
+namespace {
 
+// A decision (members named, so new fields keep their defaults).
+Decision make_decision(Verdict v, std::string sid, int from, int to, int streak, int unacceptable, std::optional<bool> ok,
+                       bool review, std::string reason) {
+  Decision d;
+  d.verdict = v;
+  d.session_id = std::move(sid);
+  d.from_step = from;
+  d.to_step = to;
+  d.streak = streak;
+  d.unacceptable_run = unacceptable;
+  d.acceptable = ok;
+  d.review = review;
+  d.reason = std::move(reason);
+  return d;
+}
+
+// The first entry with significant swelling (any time: before, during, after, next-day) recorded since
+// `since`: a red flag (domain.md, "Evidence").
+const PainRecord* red_flag_entry(const std::vector<PainRecord>& pain, TimePoint since) {
+  const PainRecord* first = nullptr;
+  for (const auto& p : pain)
+    if (p.swelling == "significant" && p.logged_at > since && (!first || p.logged_at < first->logged_at)) first = &p;
+  return first;
+}
+
+// The plan sessions the engine judges (completed or ended, with a plan step), oldest first.
+std::vector<SessionSummary> plan_sessions(const std::vector<SessionSummary>& all) {
+  std::vector<SessionSummary> ours;
+  for (const auto& s : all)
+    if (s.plan_step && s.status != "running") ours.push_back(s);
+  std::sort(ours.begin(), ours.end(), [](const auto& a, const auto& b) { return a.started_at < b.started_at; });
+  return ours;
+}
+
+// Decides the sessions of `ours` that started at or after `since` and are not in `decided` (when
+// given), in order, continuing from the state in `ev`.
+void decide_sessions(const EngineInput& in, const std::vector<SessionSummary>& ours, TimePoint since,
+                     const std::set<std::string>* decided, Evaluation& ev) {
+  const json& steps = in.plan.at("steps");
+  const int last = static_cast<int>(steps.size());
+  const Profile& prof = profile(in.plan.value("profile", "seed"));
+  const EngineRules rules = engine_rules(in.plan);
   auto decide = [&](Verdict v, const std::string& sid, int to, std::optional<bool> ok, std::string reason) {
-    Decision d{v, sid, ev.step, to, 0, ev.unacceptable_run, ok, false, std::move(reason)};
+    Decision d = make_decision(v, sid, ev.step, to, 0, ev.unacceptable_run, ok, false, std::move(reason));
     ev.step = to;
     if (v == Verdict::suspend) ev.suspended = true;
     return d;
   };
 
-  // A blocking clinician flag is a red flag in itself (domain.md stop signals): suspend now.
-  if (auto flags = blocking_flags(in.athlete); !flags.empty()) {
-    ev.decisions.push_back(decide(Verdict::suspend, "", ev.step, std::nullopt,
-                                  fmt::format("suspended at {}: the athlete is flagged {} (red flag)", where(steps, ev.step),
-                                              flags.front())));
-    return ev;
-  }
-
-  std::set<std::string> decided;
-  for (const auto& h : plan.value("history", json::array()))
-    if (h.contains("session_id") && h["session_id"].is_string()) decided.insert(h["session_id"].get<std::string>());
-  std::vector<SessionSummary> ours;
-  for (const auto& s : in.sessions)
-    if (s.plan_step && s.status != "running") ours.push_back(s);
-  std::sort(ours.begin(), ours.end(), [](const auto& a, const auto& b) { return a.started_at < b.started_at; });
-  const TimePoint since = cutoff(plan);
-
   for (size_t i = 0; i < ours.size(); ++i) {
     const auto& s = ours[i];
-    if (s.started_at < since || decided.count(s.id)) continue;
+    if (s.started_at < since || (decided && decided->count(s.id))) continue;
     std::optional<TimePoint> next_start;
     if (i + 1 < ours.size()) next_start = ours[i + 1].started_at;
     Response r = classify_response(prof, rules, s, in.pain, in.athlete, in.now, next_start);
     const std::string at = where(steps, ev.step);
 
     if (r.kind == ResponseKind::pending) {
-      Decision d{Verdict::hold, s.id, ev.step, ev.step, ev.streak, ev.unacceptable_run, std::nullopt, false,
-                 fmt::format("held at {}: waiting for the follow-up log ({})", at, r.why)};
+      Decision d = make_decision(Verdict::hold, s.id, ev.step, ev.step, ev.streak, ev.unacceptable_run, std::nullopt, false,
+                                 fmt::format("held at {}: waiting for the follow-up log ({})", at, r.why));
       ev.pending = d;
       break;
     }
@@ -201,6 +223,136 @@ Evaluation evaluate(const EngineInput& in) {
       ev.decisions.push_back(d);
     }
   }
+}
+
+// The IDs of history entries that a re-decision replaced.
+std::set<std::string> superseded(const json& plan) {
+  std::set<std::string> out;
+  for (const auto& h : plan.value("history", json::array()))
+    for (const auto& id : h.value("supersedes", json::array())) out.insert(id.get<std::string>());
+  return out;
+}
+
+// A re-decision that undid decisions and decided nothing yet (no session of its own).
+bool placeholder(const json& h) { return h.value("redecision", false) && !h.value("session_id", json()).is_string(); }
+
+// The engine's decisions in force since the latest clinician action, in history order.
+std::vector<const json*> stored_decisions(const json& plan) {
+  auto gone = superseded(plan);
+  std::vector<const json*> out;
+  if (!plan.contains("history")) return out;
+  for (const auto& h : plan.at("history")) {  // pointers into the plan itself, not into a copy
+    if (h.value("kind", "") != "decision") out.clear();
+    else if (!gone.count(h.value("id", ""))) out.push_back(&h);
+  }
+  return out;
+}
+
+// The plan's state right after the latest clinician action (which resets the streaks), or as stored
+// when the history holds no action.
+Evaluation state_after_last_action(const json& plan, int last_step) {
+  Evaluation ev;
+  ev.step = std::clamp(plan.value("current_step", 1), 1, last_step);
+  ev.streak = plan.value("streak", 0);
+  ev.unacceptable_run = plan.value("unacceptable_run", 0);
+  for (const auto& h : plan.value("history", json::array()))
+    if (h.value("kind", "") != "decision") {
+      ev.step = std::clamp(h.value("to_step", 1), 1, last_step);
+      ev.streak = 0;
+      ev.unacceptable_run = 0;
+    }
+  return ev;
+}
+
+// Replays the engine from the latest clinician action over today's (corrected) evidence. Where it
+// differs from a decision in force and a correction was logged after that decision, the decisions
+// from there on are made again and replace it (`supersedes`); otherwise (rules of an older lever,
+// timing) the stored ones stand.
+std::optional<Evaluation> redecide(const EngineInput& in, const std::vector<SessionSummary>& ours, TimePoint since) {
+  auto stored = stored_decisions(in.plan);
+  if (stored.empty() || in.corrections.empty()) return std::nullopt;
+  std::vector<const json*> compared;
+  for (const json* h : stored)
+    if (!placeholder(*h)) compared.push_back(h);
+  Evaluation re = state_after_last_action(in.plan, static_cast<int>(in.plan.at("steps").size()));
+  decide_sessions(in, ours, since, nullptr, re);
+  size_t k = 0;
+  for (; k < compared.size() && k < re.decisions.size(); ++k) {
+    const json& h = *compared[k];
+    const Decision& d = re.decisions[k];
+    if (h.value("session_id", json()) != json(d.session_id) || h.value("decision", "") != to_string(d.verdict) ||
+        h.value("to_step", 0) != d.to_step)
+      break;
+  }
+  if (k == compared.size()) return std::nullopt;  // every decision in force still stands
+  const json& first_changed = *compared[k];
+  const TimePoint decided_at = time_of(first_changed, "at");
+  const CorrectionRecord* why = nullptr;
+  for (const auto& c : in.corrections)
+    if (c.logged_at > decided_at && (!why || c.logged_at < why->logged_at)) why = &c;
+  if (!why) return std::nullopt;
+  const std::string because = fmt::format("re-decided after entry {} was {} ({})", why->corrects,
+                                          why->kind == "void" ? "voided" : "amended", why->id);
+  std::vector<std::string> replaced;
+  bool from_here = false;
+  for (const json* h : stored) {
+    from_here = from_here || h == &first_changed;
+    if (from_here) replaced.push_back(h->value("id", ""));
+  }
+  re.decisions.erase(re.decisions.begin(), re.decisions.begin() + static_cast<long>(k));
+  for (auto& d : re.decisions) {
+    d.redecision = true;
+    d.reason = fmt::format("{}: {}", because, d.reason);
+  }
+  if (re.decisions.empty()) {
+    // The corrected evidence undoes decisions and decides nothing new yet (a follow-up is pending).
+    re.decisions.push_back(make_decision(Verdict::hold, "", first_changed.value("from_step", re.step), re.step, re.streak,
+                                         re.unacceptable_run, std::nullopt, false,
+                                         fmt::format("{}: held at {} until the corrected evidence decides", because,
+                                                     where(in.plan.at("steps"), re.step))));
+    re.decisions.back().redecision = true;
+  }
+  re.decisions.front().supersedes = replaced;
+  return re;
+}
+
+}  // namespace
+
+Evaluation evaluate(const EngineInput& in) {
+  const json& plan = in.plan;
+  const json& steps = plan.at("steps");
+  const int last = static_cast<int>(steps.size());
+  Evaluation ev;
+  ev.step = std::clamp(plan.value("current_step", 1), 1, last);
+  ev.streak = plan.value("streak", 0);
+  ev.unacceptable_run = plan.value("unacceptable_run", 0);
+  ev.suspended = plan.value("status", "active") == "suspended";
+  // A suspension, the engine's or a clinician's, is lifted only by a clinician (plan resume).
+  if (ev.suspended) return ev;
+  const TimePoint since = cutoff(plan);
+  auto suspend_now = [&](std::string sid, std::string reason) {
+    ev.decisions.push_back(make_decision(Verdict::suspend, std::move(sid), ev.step, ev.step, 0, ev.unacceptable_run,
+                                         std::nullopt, true, std::move(reason)));
+    ev.suspended = true;
+    return ev;
+  };
+
+  // A blocking clinician flag is a red flag in itself (domain.md stop signals): suspend now.
+  if (auto flags = blocking_flags(in.athlete); !flags.empty())
+    return suspend_now("", fmt::format("suspended at {}: the athlete is flagged {} (red flag)", where(steps, ev.step),
+                                       flags.front()));
+  // Significant swelling logged at any time since the latest clinician action: a red flag.
+  if (const PainRecord* p = red_flag_entry(in.pain, since))
+    return suspend_now(p->session_id, fmt::format("suspended at {}: significant swelling logged {} {} (entry {}), a red flag",
+                                                  where(steps, ev.step), p->when, format_date(p->at), p->id));
+
+  const auto ours = plan_sessions(in.sessions);
+  if (auto re = redecide(in, ours, since)) return *re;
+  std::set<std::string> decided;
+  auto gone = superseded(plan);
+  for (const auto& h : plan.value("history", json::array()))
+    if (auto sid = h.value("session_id", json()); sid.is_string() && !gone.count(h.value("id", ""))) decided.insert(sid.get<std::string>());
+  decide_sessions(in, ours, since, &decided, ev);
   return ev;
 }
 

@@ -86,7 +86,15 @@ std::optional<double> week_over_week_pct(const std::vector<DatedLoad>& loads, Ti
   return (window_load(loads, end, 7) - prev) / prev * 100.0;
 }
 
+std::optional<TimePoint> acute_chronic_from(const std::vector<DatedLoad>& loads) {
+  if (loads.empty()) return std::nullopt;
+  TimePoint first = loads.front().at;
+  for (const auto& l : loads) first = std::min(first, l.at);
+  return first + std::chrono::hours(24 * 28);
+}
+
 std::optional<double> acute_chronic_ratio(const std::vector<DatedLoad>& loads, TimePoint end) {
+  if (auto from = acute_chronic_from(loads); !from || end < *from) return std::nullopt;
   double chronic_weekly = window_load(loads, end, 28) / 4.0;
   if (chronic_weekly <= 0) return std::nullopt;
   return window_load(loads, end, 7) / chronic_weekly;

@@ -161,6 +161,8 @@ std::vector<json> apply_evaluation(json& plan, const Evaluation& ev, const std::
     e["session_id"] = d.session_id.empty() ? json(nullptr) : json(d.session_id);
     e["acceptable"] = d.acceptable ? json(*d.acceptable) : json(nullptr);
     e["review"] = d.review;
+    if (d.redecision) e["redecision"] = true;
+    if (!d.supersedes.empty()) e["supersedes"] = d.supersedes;
     if (d.review) plan["review"] = true;
     plan["history"].push_back(e);
     added.push_back(e);

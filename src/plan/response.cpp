@@ -53,13 +53,55 @@ struct Evidence {
   std::optional<int> before, during, after60, next_day;
   int swelling_before = 0, swelling_after = 0;
   bool significant_swelling = false;
+  std::vector<std::string> not_counted;  // linked follow-ups outside their window, in words
 };
 
-// Gathers the entries that belong to s: linked ones, or unlinked ones inside s's windows.
-Evidence gather(const SessionSummary& s, const std::vector<PainRecord>& pain, const EngineRules& rules,
+// The first entry (by the time it was felt) wins: the 24-h response is the first follow-up in its window.
+void first(std::optional<int>& dst, TimePoint& dst_at, const PainRecord& p) {
+  if (!dst || p.at < dst_at) {
+    dst = p.score;
+    dst_at = p.at;
+  }
+}
+
+std::string hours_after(std::chrono::seconds d) {
+  double h = static_cast<double>(d.count()) / 3600.0;
+  return h < 1 ? fmt::format("{:.0f} min", h * 60) : fmt::format("{:.1f} h", h);
+}
+
+}  // namespace
+
+std::optional<std::string> follow_up_problem(const Profile& p, const EngineRules& rules, TimePoint session_end_t,
+                                             const PainRecord& e) {
+  using std::chrono::duration_cast;
+  if (e.when != "after" && e.when != "next-day") return std::nullopt;
+  auto since_end = duration_cast<std::chrono::seconds>(e.at - session_end_t);
+  if (e.at <= session_end_t)
+    return fmt::format("it was felt before the session ended ({}), and a follow-up counts only after it", format_iso(e.at));
+  if (e.when == "next-day") {
+    if (since_end < in_hours(rules.follow_up_min_h) || since_end > in_hours(rules.follow_up_window_h))
+      return fmt::format("it was felt {} after the session ended; a next-day entry counts {:g}-{:g} h after it", hours_after(since_end),
+                         rules.follow_up_min_h, rules.follow_up_window_h);
+    return std::nullopt;
+  }
+  if (!p.after_60min) return std::nullopt;  // seed, silbernagel: an after entry is no follow-up score (its swelling counts)
+  auto lo = std::chrono::seconds(static_cast<long>(rules.after_min_min * 60));
+  auto hi = std::chrono::seconds(static_cast<long>(rules.after_max_min * 60));
+  if (since_end < lo || since_end > hi)
+    return fmt::format("it was felt {} after the session ended; the {} profile's after entry counts {:g}-{:g} min after it",
+                       hours_after(since_end), p.name, rules.after_min_min, rules.after_max_min);
+  return std::nullopt;
+}
+
+namespace {
+
+// Gathers the entries that belong to s: linked ones, or unlinked ones inside s's windows. A follow-up
+// counts only when felt after the session ended and inside the profile's window (domain.md, Evidence).
+Evidence gather(const Profile& prof, const SessionSummary& s, const std::vector<PainRecord>& pain, const EngineRules& rules,
                 std::optional<TimePoint> next_start) {
   Evidence e;
   TimePoint end = session_end(s);
+  TimePoint after_at{}, next_at{};
   auto upto = [](std::optional<int>& dst, int v) { dst = dst ? std::max(*dst, v) : v; };
   for (const auto& p : pain) {
     bool linked = p.session_id == s.id;
@@ -74,15 +116,24 @@ Evidence gather(const SessionSummary& s, const std::vector<PainRecord>& pain, co
       if (linked || (p.at >= s.started_at && p.at <= end)) upto(e.during, p.score);
       continue;
     }
-    bool after_window = p.at > end - minutes(1) && p.at <= end + in_hours(rules.follow_up_window_h);
-    if (!linked && !after_window) continue;
-    if (p.when == "after") {
-      if (p.at <= end + minutes(60)) upto(e.after60, p.score);
-    } else if (p.when == "next-day") {
-      upto(e.next_day, p.score);
+    // Follow-ups (after, next-day): nothing felt before the end counts, linked or not.
+    if (p.at <= end || (!linked && p.at > end + in_hours(rules.follow_up_window_h))) {
+      if (linked)
+        e.not_counted.push_back(fmt::format("entry {} does not count: {}", p.id,
+                                            follow_up_problem(prof, rules, end, p)
+                                                .value_or(fmt::format("it was felt more than {:g} h after the session ended",
+                                                                      rules.follow_up_window_h))));
+      continue;
     }
     e.swelling_after = std::max(e.swelling_after, swelling_rank(p.swelling));
     if (p.swelling == "significant") e.significant_swelling = true;
+    auto problem = follow_up_problem(prof, rules, end, p);
+    if (problem) {
+      if (linked || p.when == "next-day") e.not_counted.push_back(fmt::format("entry {} does not count: {}", p.id, *problem));
+      continue;
+    }
+    if (p.when == "after") first(e.after60, after_at, p);
+    else first(e.next_day, next_at, p);
   }
   return e;
 }
@@ -93,14 +144,17 @@ Response classify_response(const Profile& p, const EngineRules& rules, const Ses
                            const std::vector<PainRecord>& pain, const json& athlete, TimePoint now,
                            std::optional<TimePoint> next_start) {
   const std::string day = format_date(s.started_at);
-  Evidence e = gather(s, pain, rules, next_start);
+  Evidence e = gather(p, s, pain, rules, next_start);
   if (e.significant_swelling)
     return {ResponseKind::red_flag, fmt::format("significant swelling logged after the {} session (red flag)", day)};
 
   bool pain_stop = s.status == "stopped" && s.stop_reason.rfind("pain", 0) == 0;
   if (pain_stop)
     return {ResponseKind::unacceptable, fmt::format("the {} session was stopped for pain ({})", day, s.stop_reason)};
-  int during = std::max(s.max_pain_during.value_or(0), e.during.value_or(0));
+  // Not reported is not zero (domain.md, Evidence): no during score is no evidence of pain above the limit.
+  std::optional<int> during_seen = s.max_pain_during;
+  if (e.during) during_seen = std::max(during_seen.value_or(0), *e.during);
+  int during = during_seen.value_or(0);
   if (during > p.during_limit)
     return {ResponseKind::unacceptable, fmt::format("pain {}/10 during the {} session, above the {} profile's limit of {}/10",
                                                     during, day, p.name, p.during_limit)};
@@ -127,14 +181,21 @@ Response classify_response(const Profile& p, const EngineRules& rules, const Ses
   std::string missing;
   if (!e.next_day) missing = fmt::format("no 24-h log after the {} session", day);
   else if (p.after_60min && !e.after60) missing = fmt::format("no log within 60 min after the {} session", day);
+  if (!missing.empty() && !e.not_counted.empty()) {
+    std::string list;
+    for (const auto& n : e.not_counted) list += (list.empty() ? "" : "; ") + n;
+    missing += fmt::format(" ({})", list);
+  }
   if (!missing.empty()) {
     bool final = next_start.has_value() ||
                  now >= session_end(s) + in_hours(rules.follow_up_deadline_h);
     return {final ? ResponseKind::missing : ResponseKind::pending, missing};
   }
+  std::string during_words = during_seen ? fmt::format("during {}/10 <= {}/10", during, p.during_limit)
+                                         : std::string("during: not reported, so no evidence of pain above the limit");
   return {ResponseKind::acceptable,
-          fmt::format("acceptable response to the {} session (during {}/10 <= {}/10, next-day {}/10 <= {} {}/10)", day,
-                      during, p.during_limit, *e.next_day, base_word, baseline)};
+          fmt::format("acceptable response to the {} session ({}, next-day {}/10 <= {} {}/10)", day, during_words,
+                      *e.next_day, base_word, baseline)};
 }
 
 std::optional<std::string> worsening_week(const std::vector<PainRecord>& pain, TimePoint at, double threshold) {

@@ -3,7 +3,10 @@
 
 #include <fmt/format.h>
 
+#include "lever/plan/response.hpp"
 #include "lever/plan/templates.hpp"
+#include "lever/store/pain_log.hpp"
+#include "lever/store/session_reader.hpp"
 #include "lever/store/athletes.hpp"
 #include "lever/util/error.hpp"
 #include "lever/util/ids.hpp"
@@ -12,25 +15,32 @@ namespace lever::plan {
 
 using nlohmann::json;
 
-std::vector<SessionSummary> sessions_for_athlete(const Store& store, const std::string& athlete,
-                                                 std::vector<std::string>* problems) {
+std::vector<SessionSummary> sessions_for_athlete(const Store& store, const std::string& athlete) {
+  // Through the session reader: a session file unchanged since the last read is not opened again.
+  SessionQuery q;
+  q.athlete = athlete;
+  q.fields = {"id", "athlete_id", "started_at", "ended_at", "status", "plan_step", "support_pct", "measured_support_pct",
+              "max_pain_during", "stop_reason"};
   std::vector<SessionSummary> out;
-  const auto& c = collection("session");
-  for (const auto& id : store.list(c)) {
-    try {
-      auto doc = store.load(c, id);
-      if (doc && doc->value("athlete_id", "") == athlete) out.push_back(session_summary(*doc));
-    } catch (const Error& e) {
-      if (problems) problems->push_back(e.what());
-    }
-  }
+  for (const auto& doc : read_sessions(store, q)) out.push_back(session_summary(doc));
   return out;
 }
 
-std::vector<PainRecord> pain_for_athlete(const Store& store, const std::string& athlete) {
-  std::vector<PainRecord> out;
-  for (const auto& e : store.read_log(collection("pain"), athlete)) out.push_back(pain_record(e));
-  return out;
+EngineInput engine_input(const Store& store, const nlohmann::json& plan, const nlohmann::json& athlete_doc, TimePoint now) {
+  const std::string athlete = athlete_doc.value("id", "");
+  EngineInput in{plan, {}, {}, athlete_doc, now, {}};
+  try {
+    in.sessions = sessions_for_athlete(store, athlete);
+  } catch (const Error& e) {
+    if (e.code() != Exit::invalid_data) throw;
+    throw Error(Exit::invalid_data, fmt::format("{}; lever will not decide the plan of '{}' on partial evidence", e.what(), athlete),
+                "'lever store check' lists every damaged record; restore the file from a backup or remove it, then try again");
+  }
+  auto log = read_pain_log(store, athlete);
+  refuse_unreadable(log.problems, fmt::format("the pain log of '{}'", athlete));
+  for (const auto& e : log.entries) in.pain.push_back(pain_record(e));
+  for (const auto& c : log.corrections) in.corrections.push_back(correction_record(c));
+  return in;
 }
 
 std::optional<UnitCapacity> resolve_unit(const Store& store, const std::string& unit_flag, std::string& why) {
@@ -98,7 +108,7 @@ PlanUpdate update_plan(Store& store, const std::string& athlete, const std::stri
   PlanUpdate u;
   u.plan = require_plan(store, athlete);
   json a = require_athlete(store, athlete);
-  EngineInput in{u.plan, sessions_for_athlete(store, athlete), pain_for_athlete(store, athlete), a, now};
+  EngineInput in = engine_input(store, u.plan, a, now);
   u.evaluation = evaluate(in);
   u.added = apply_evaluation(u.plan, u.evaluation, user, now);
   if (u.added.empty()) return u;
@@ -117,6 +127,39 @@ PlanUpdate update_plan(Store& store, const std::string& athlete, const std::stri
     store.audit(user, "athlete.flag", athlete, {{"flag", "review"}, {"by", "engine"}});
   }
   return u;
+}
+
+std::optional<std::string> follow_up_note(const Store& store, const json& entry) {
+  const std::string athlete = entry.value("athlete_id", "");
+  const std::string when = entry.value("when", "");
+  if (when != "after" && when != "next-day") return std::nullopt;
+  auto plan = store.load(collection("plan"), athlete);
+  if (!plan) return std::nullopt;
+  const Profile& prof = profile(plan->value("profile", "seed"));
+  if (when == "after" && !prof.after_60min) return std::nullopt;  // not a follow-up score under this profile
+  PainRecord p = pain_record(entry);
+  // The session it answers: the linked one, else the latest plan session that started before it.
+  std::optional<SessionSummary> target;
+  for (const auto& s : sessions_for_athlete(store, athlete)) {
+    if (!s.plan_step) continue;
+    if (!p.session_id.empty() ? s.id == p.session_id : (s.started_at <= p.at && (!target || s.started_at > target->started_at)))
+      target = s;
+  }
+  if (!target)
+    return fmt::format("entry {} will not count as the response to any session: no plan session of '{}' started before it",
+                       p.id, athlete);
+  if (target->status == "running")
+    return fmt::format("entry {} will not count for session {}: that session has not ended yet", p.id, target->id);
+  if (auto why = follow_up_problem(prof, engine_rules(*plan), session_end(*target), p))
+    return fmt::format("entry {} will not count as the response to session {}: {}", p.id, target->id, *why);
+  return std::nullopt;
+}
+
+std::vector<json> refresh_plan(Store& store, const std::string& athlete, const std::string& user, TimePoint now) {
+  require_id("athlete", athlete);
+  if (!store.has(collection("plan"), athlete)) return {};
+  auto lock = store.lock();
+  return update_plan(store, athlete, user, now).added;
 }
 
 void save_plan(Store& store, const json& plan, const std::string& user, const std::string& action, const json& details) {

@@ -30,7 +30,8 @@ bool is_builtin_template(const std::string& id) { return builtin_templates().cou
 namespace {
 
 // domain.md: "Run/walk intervals ... and session duration rise only while support is held; +10 %
-// duration per step at most"; "Support steps down by 5 points"; published protocols 5-10 % per change.
+// duration per step at most"; run bouts about +50 % per step at most; "Support steps down by 5
+// points"; published protocols 5-10 % per change.
 void ladder_rules(const json& doc, const std::string& severity, std::vector<SchemaIssue>& out) {
   const json& steps = doc["severities"][severity]["steps"];
   double max_rise = doc.value("max_duration_increase_pct", 10.0);
@@ -48,6 +49,12 @@ void ladder_rules(const json& doc, const std::string& severity, std::vector<Sche
         if (a[k] != b[k])
           out.push_back({at + "/" + k, "changes together with support_pct; change one variable at a time (run/walk and duration rise only while support is held)"});
     }
+    // domain.md: continuous run bouts rise gradually, about +50 % per step at most, never doubling.
+    double ra = a["run_min"].get<double>(), rb = b["run_min"].get<double>();
+    double max_run = doc.value("max_run_increase_pct", 50.0);
+    if (rb > ra * (1 + max_run / 100) + 1e-9)
+      out.push_back({at + "/run_min", fmt::format("rises from {:g} to {:g} min ({:.0f} %); a run bout rises at most {:g} % per step",
+                                                  ra, rb, (rb / ra - 1) * 100, max_run)});
     double da = a["duration_min"].get<double>(), db = b["duration_min"].get<double>();
     if (db > da * (1 + max_rise / 100) + 1e-9)
       out.push_back({at + "/duration_min", fmt::format("rises {:.1f} % over the previous step; at most {:g} % per step", (db / da - 1) * 100, max_rise)});

@@ -67,11 +67,19 @@ json plan_summary_row(const json& plan) {
 const std::vector<Column>& step_columns() {
   static const std::vector<Column> cols = {
       {"step", "Step"}, {"current", "Now", CellKind::flag}, {"support_pct", "Support", CellKind::percent},
-      {"support_force_n", "Force", CellKind::force_n}, {"run_min", "Run min"}, {"walk_min", "Walk min"},
+      {"support_force_n", "Force", CellKind::force_n}, {"effective_mass_kg", "Runs as", CellKind::mass_kg},
+      {"run_min", "Run min"}, {"walk_min", "Walk min"},
       {"duration_min", "Minutes"}, {"speed_kmh", "Speed", CellKind::speed_kmh}, {"cadence_target_spm", "Cadence target"},
       {"load_per_session", "Load/session"}, {"load_per_week", "Load/week"}};
   return cols;
 }
+
+namespace {
+
+// domain.md: a 75 kg runner at 20 % support runs as if 60 kg; shown to one decimal.
+double runs_as_kg(double mass_kg, double support_pct) { return std::round(effective_mass_kg(mass_kg, support_pct) * 10) / 10; }
+
+}  // namespace
 
 std::vector<json> step_rows(const json& plan, const KneeLoadParams& params) {
   std::vector<json> rows;
@@ -81,6 +89,8 @@ std::vector<json> step_rows(const json& plan, const KneeLoadParams& params) {
   for (const auto& s : plan["steps"]) {
     json r = s;
     r["current"] = s["step"].get<int>() == now_step;
+    if (plan.contains("mass_kg") && plan["mass_kg"].is_number())
+      r["effective_mass_kg"] = runs_as_kg(plan["mass_kg"].get<double>(), s["support_pct"].get<double>());
     if (base.is_number() && s["cadence_target_spm"].is_number()) {
       double dur = s["duration_min"].get<double>();
       double run = running_minutes(dur, s["run_min"].get<double>(), s["walk_min"].get<double>());
@@ -113,22 +123,24 @@ const std::vector<Column>& next_columns() {
       {"support_force_n", "Support force", CellKind::force_n}, {"run_min", "Run (min)"}, {"walk_min", "Walk (min)"},
       {"duration_min", "Duration (min)"}, {"speed_kmh", "Speed", CellKind::speed_kmh},
       {"walk_speed_kmh", "Walk speed", CellKind::speed_kmh}, {"incline_pct", "Incline", CellKind::percent},
-      {"cadence_target_spm", "Cadence target (steps/min)"}, {"not_before", "Not before"}, {"decision", "Decision"},
-      {"reason", "Why"}};
+      {"cadence_target_spm", "Cadence target (steps/min)"}, {"effective_mass_kg", "Runs as", CellKind::mass_kg},
+      {"not_before", "Not before"}, {"decision", "Decision"}, {"reason", "Why"}};
   return cols;
 }
 
-json next_row(const json& plan, const Evaluation& ev, std::optional<TimePoint> last_session, double mass_kg) {
+json next_row(const json& plan, const Evaluation& ev, const RestCheck& rest, double mass_kg) {
   const json& s = plan.at("steps").at(static_cast<size_t>(ev.step - 1));
   json r = {{"athlete_id", plan["athlete_id"]}, {"step", ev.step}, {"steps_total", plan["steps"].size()},
             {"support_pct", s["support_pct"]},
             {"support_force_n", std::round(support_force_n(mass_kg, s["support_pct"].get<double>()) * 10) / 10},
             {"run_min", s["run_min"]}, {"walk_min", s["walk_min"]}, {"duration_min", s["duration_min"]},
             {"speed_kmh", s["speed_kmh"]}, {"walk_speed_kmh", s["walk_speed_kmh"]}, {"incline_pct", s["incline_pct"]},
-            {"cadence_target_spm", s["cadence_target_spm"]}};
-  // domain.md: at least one rest day between runs.
-  r["not_before"] = last_session ? json(format_date(*last_session + std::chrono::hours(24 * (plan.value("min_rest_days", 1) + 1))))
-                                 : json(nullptr);
+            {"cadence_target_spm", s["cadence_target_spm"]},
+            {"effective_mass_kg", runs_as_kg(mass_kg, s["support_pct"].get<double>())}};
+  // domain.md: rest days between runs and sessions per week; the later of the two bounds.
+  std::optional<TimePoint> nb = rest.not_before;
+  if (rest.week_frees && (!nb || *rest.week_frees > *nb)) nb = rest.week_frees;
+  r["not_before"] = nb ? json(format_date(*nb)) : json(nullptr);
   if (ev.pending) {
     r["decision"] = to_string(ev.pending->verdict);
     r["reason"] = ev.pending->reason;

@@ -6,7 +6,9 @@
 #include <fmt/format.h>
 
 #include "lever/plan/engine.hpp"
+#include "lever/plan/knee_load.hpp"
 #include "lever/plan/service.hpp"
+#include "lever/store/pain_log.hpp"
 #include "lever/store/athletes.hpp"
 #include "lever/store/session_reader.hpp"
 #include "lever/report/weekly.hpp"
@@ -40,6 +42,21 @@ std::string pseudonym_salt(Store& store) {
   return cfg["pseudonym_salt"];
 }
 
+namespace {
+
+// Why the A:C column reads "-" in the first weeks (domain.md: it needs 28 days of history), or null.
+json acute_chronic_note(const std::vector<SessionFacts>& sessions) {
+  std::vector<plan::DatedLoad> loads;
+  for (const auto& s : sessions)
+    if (s.knee_load) loads.push_back({s.started_at, *s.knee_load});
+  auto from = plan::acute_chronic_from(loads);
+  if (!from || now() >= *from) return nullptr;
+  return fmt::format("A:C (acute:chronic load) needs 28 days of history: shown from {}, 28 days after the first session",
+                     format_date(*from));
+}
+
+}  // namespace
+
 json athlete_report(Store& store, const std::string& athlete, const ReportOptions& opt) {
   json a = require_athlete(store, athlete);
   std::string shown_id = opt.deidentify ? pseudonym(pseudonym_salt(store), athlete) : athlete;
@@ -66,7 +83,9 @@ json athlete_report(Store& store, const std::string& athlete, const ReportOption
   }
   std::sort(session_rows.begin(), session_rows.end(), [](const json& x, const json& y) { return x["started_at"] < y["started_at"]; });
   std::vector<PainFacts> pain;
-  for (const auto& e : store.read_log(collection("pain"), athlete)) {
+  auto log = read_pain_log(store, athlete);
+  warn_unreadable(log.problems);
+  for (const auto& e : log.entries) {
     auto t = parse_iso(e.value("at", ""));
     if (t && in_range(*t)) pain.push_back({*t, e.value("score", 0), e.value("when", "")});
   }
@@ -108,6 +127,7 @@ json athlete_report(Store& store, const std::string& athlete, const ReportOption
           {"athlete", athlete_json},
           {"plan", plan_summary},
           {"weeks", weekly_rows(sessions, pain, decisions, a["mass_kg"].get<double>(), opt.since, opt.until)},
+          {"acute_chronic_note", acute_chronic_note(sessions)},
           {"sessions", session_rows},
           {"decisions", decision_rows}};
 }
@@ -154,6 +174,7 @@ void print_athlete_report(Printer& out, Format format, const json& r) {
   }
   out.heading("Week by week");
   out.records(weekly_columns(), r["weeks"].get<std::vector<json>>());
+  if (r.value("acute_chronic_note", json()).is_string()) out.heading(r["acute_chronic_note"].get<std::string>());
   out.heading("Sessions");
   out.records(session_columns(), r["sessions"].get<std::vector<json>>());
   out.heading("Decisions");

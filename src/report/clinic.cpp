@@ -6,6 +6,7 @@
 
 #include "lever/calibrate/check.hpp"
 #include "lever/report/html.hpp"
+#include "lever/store/pain_log.hpp"
 #include "lever/store/athletes.hpp"
 #include "lever/store/session_reader.hpp"
 #include "lever/util/error.hpp"
@@ -80,7 +81,7 @@ std::vector<json> clinic_rows(Store& store, const ReportOptions& opt, TimePoint 
       row["last_session_status"] = s.value("status", "");
       auto end = parse_iso(s.value("ended_at", json()).is_string() ? s["ended_at"].get<std::string>() : s.value("started_at", ""));
       bool logged = false;
-      for (const auto& e : store.read_log_tail(collection("pain"), id, 20, {"when", "at"}))
+      for (const auto& e : apply_corrections(store.read_log_tail(collection("pain"), id, 20, {"id", "kind", "corrects", "when", "at"})).entries)
         if (e.value("when", "") == "next-day" && end && parse_iso(e.value("at", "")).value_or(TimePoint{}) > *end) logged = true;
       if (logged) row["follow_up"] = "logged";
       else if (end && now_t - *end > duration<double, std::ratio<3600>>(grace_h)) row["follow_up"] = "missing";

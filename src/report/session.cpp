@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "lever/store/pain_log.hpp"
 #include "lever/util/error.hpp"
 
 namespace lever::report {
@@ -197,7 +198,9 @@ json session_report(Store& store, const std::string& sid, const ReportOptions& o
   auto started = parse_iso(s["started_at"].get<std::string>());
   auto ended = s["ended_at"].is_string() ? parse_iso(s["ended_at"].get<std::string>()) : std::nullopt;
   json pain = json::array();
-  for (const auto& e : store.read_log(collection("pain"), athlete)) {
+  auto log = read_pain_log(store, athlete);
+  warn_unreadable(log.problems);
+  for (const auto& e : log.entries) {
     auto at = parse_iso(e.value("at", ""));
     bool linked = e.contains("session_id") && e["session_id"] == sid;
     bool inside = !e.contains("session_id") || e["session_id"].is_null();

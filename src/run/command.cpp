@@ -20,6 +20,7 @@
 #include "lever/run/session.hpp"
 #include "lever/store/athletes.hpp"
 #include "lever/store/pain.hpp"
+#include "lever/store/pain_log.hpp"
 #include "lever/transport/transport.hpp"
 #include "lever/util/ids.hpp"
 #include "lever/util/units.hpp"
@@ -84,14 +85,61 @@ int ask_pain() {
   return v;
 }
 
+// A running session in words, for the one-athlete-one-session refusal.
+std::string running_words(const plan::SessionSummary& s) {
+  return fmt::format("session {} started {}", s.id, format_iso(s.started_at));
+}
+
+// The athlete's sessions still running (one athlete, one session; any unit, any host).
+std::vector<std::string> sessions_in_progress(const Store& store, const std::string& athlete) {
+  std::vector<std::string> out;
+  for (const auto& s : plan::sessions_for_athlete(store, athlete))
+    if (s.status == "running") out.push_back(running_words(s));
+  return out;
+}
+
+// The schedule facts of the pre-flight: sessions in progress, the plan's rest rules, and a 'before'
+// entry logged in the last 3 hours (the same window the engine links before-run entries with).
+void gather_schedule(const Store& store, const RunRequest& r, const std::optional<json>& plan, PreflightInput& pf) {
+  std::vector<TimePoint> starts;
+  for (const auto& s : plan::sessions_for_athlete(store, r.athlete)) {
+    if (s.status == "running") pf.in_progress.push_back(running_words(s));
+    starts.push_back(s.started_at);
+  }
+  const TimePoint t = now();
+  if (plan) pf.rest = plan::rest_check(*plan, starts, t);
+  auto log = read_pain_log(store, r.athlete);
+  warn_unreadable(log.problems);
+  for (const auto& e : log.entries) {
+    auto at = parse_iso(e.value("at", ""));
+    if (e.value("when", "") != "before" || e.value("session_id", json()).is_string() || !at) continue;
+    if (*at > t || *at < t - std::chrono::hours(3)) continue;
+    if (!pf.logged_before || *at >= *parse_iso(pf.logged_before->value("at", ""))) pf.logged_before = e;
+  }
+}
+
 }  // namespace
 
 void run_command(Context& ctx, const RunRequest& r) {
   require_id("athlete", r.athlete);
+  if (r.override_rest != !r.reason.empty())
+    throw Error(Exit::usage, r.override_rest ? "--override-rest needs --reason TEXT" : "--reason goes with --override-rest",
+                "e.g. --override-rest --reason \"tournament week, cleared by the physio\"");
   auto& store = ctx.store();
   json athlete = require_athlete(store, r.athlete);
   std::optional<json> plan;
-  if (store.has(collection("plan"), r.athlete)) plan = store.load(collection("plan"), r.athlete);
+  {
+    // Sessions left by a dead lever are recovered first; then the plan is brought up to what its
+    // evidence implies (decisions applied once and stored once), so no run uses a stale decision.
+    auto lock = store.lock();
+    for (const auto& id : recover_sessions(store, now()))
+      ctx.warn(fmt::format("session {} was left running by a lever that is gone: marked incomplete", id));
+    if (store.has(collection("plan"), r.athlete)) {
+      auto up = plan::update_plan(store, r.athlete, ctx.user(), now());
+      for (const auto& e : up.added) ctx.note("plan: " + e["reason"].get<std::string>());
+      plan = up.plan;
+    }
+  }
   Program program = load_program(ctx, r, plan);
   PreflightInput pf;
   pf.athlete = athlete;
@@ -100,6 +148,8 @@ void run_command(Context& ctx, const RunRequest& r) {
   pf.during_limit = plan::profile(pf.profile).during_limit;
   pf.program = program;
   pf.pain_before = r.pain_before;
+  pf.override_rest = r.reason;
+  gather_schedule(store, r, plan, pf);
   if (!pf.pain_before && !r.dry_run) {
     if (isatty(0) && r.program_file != "-") pf.pain_before = ask_pain();
     else throw Error(Exit::usage, "no pain score before the session", "pass --pain-before N (0-10)");
@@ -110,11 +160,9 @@ void run_command(Context& ctx, const RunRequest& r) {
     require_passed(checks);
     return;
   }
-  {
-    auto lock = store.lock();
-    for (const auto& id : recover_sessions(store, now()))
-      ctx.warn(fmt::format("session {} was left running by a lever that is gone: marked incomplete", id));
-  }
+  // Everything that needs no unit is judged before one is contacted: a refusal (suspended plan, rest,
+  // a session already running on another unit) never touches the belt.
+  require_passed(preflight(pf));
   auto unit = device::open_unit(transport::resolve_port(r.port, store), store);
   pf.unit = unit->identity();
   pf.incompatibility = unit->compatible() ? "" : unit->incompatibility();
@@ -146,7 +194,13 @@ void run_command(Context& ctx, const RunRequest& r) {
                                                         : json{{"problem", calibration.problem}, {"reason", r.allow_uncalibrated}}}};
   {
     auto lock = store.lock();
+    // Checked again under the lock that saves the session: two runs of one athlete cannot both pass.
+    if (auto busy = sessions_in_progress(store, r.athlete); !busy.empty())
+      throw Error(Exit::safety, fmt::format("athlete {} already has a session in progress: {}", r.athlete, busy.front()),
+                  "finish or stop that session first");
     store.save(collection("session"), sid, session);
+    if (pf.rest && !pf.rest->ok)
+      ctx.audit("session.override-rest", sid, {{"athlete", r.athlete}, {"rule", pf.rest->why}, {"reason", r.reason}});
     store.append(collection("pain"), r.athlete, make_pain_entry(ctx, r.athlete, *pf.pain_before, "before", sid));
     ctx.audit("session.start", sid, {{"athlete", r.athlete}, {"unit", unit_id}});
   }

@@ -64,7 +64,49 @@ void pain_check(const PreflightInput& in, std::vector<Check>& out) {
   } else {
     c.detail = fmt::format("pain before {}/10, within the {} limit of {}/10", *in.pain_before, in.profile, in.during_limit);
   }
+  // domain.md, Evidence: pain before a run above the during-limit is a red flag, logged or typed.
+  if (in.logged_before && c.status != "fail") {
+    int logged = in.logged_before->value("score", 0);
+    if (logged > in.during_limit) {
+      c.status = "fail";
+      c.code = Exit::safety;
+      c.detail = fmt::format("pain before the session was logged as {}/10 at {} (entry {}), above the {} profile's limit of {}/10",
+                             logged, in.logged_before->value("at", ""), in.logged_before->value("id", ""), in.profile,
+                             in.during_limit);
+      c.hint = "do not run today; if the entry is a mistake, correct it: lever log-pain --amend ENTRY SCORE --reason TEXT";
+    }
+  }
   out.push_back(c);
+}
+
+// One athlete, one session; and the plan's rest days and sessions per week.
+void schedule_checks(const PreflightInput& in, std::vector<Check>& out) {
+  Check busy("one-session");
+  if (!in.in_progress.empty()) {
+    busy.status = "fail";
+    busy.detail = fmt::format("athlete {} already has a session in progress: {}", in.athlete.value("id", ""), in.in_progress.front());
+    busy.hint = "finish or stop that session first; a session left by a lever that died is recovered by the next run on its host";
+  } else {
+    busy.detail = "no other session of this athlete in progress";
+  }
+  out.push_back(busy);
+  Check rest("rest");
+  if (!in.rest) {
+    rest.status = "skipped";
+    rest.detail = "no plan: no rest days or sessions per week to keep";
+  } else if (in.rest->ok) {
+    rest.detail = fmt::format("{} session{} in the last 7 days (plan: {} a week, {} rest day{} between runs)",
+                              in.rest->sessions_last_7_days, in.rest->sessions_last_7_days == 1 ? "" : "s", in.rest->per_week,
+                              in.rest->rest_days, in.rest->rest_days == 1 ? "" : "s");
+  } else if (!in.override_rest.empty()) {
+    rest.status = "overridden";
+    rest.detail = fmt::format("{}; overridden: {}", in.rest->why, in.override_rest);
+  } else {
+    rest.status = "fail";
+    rest.detail = in.rest->why;
+    rest.hint = "wait until then; or, as the clinician's call, add --override-rest --reason TEXT (audited)";
+  }
+  out.push_back(rest);
 }
 
 // The unit's identity. Its calibration is judged by calib::require_calibration, which `run` calls once
@@ -139,6 +181,7 @@ std::vector<Check> preflight(const PreflightInput& in) {
   out.push_back(athlete);
   athlete_checks(in, out);
   pain_check(in, out);
+  schedule_checks(in, out);
   unit_checks(in, out);
   setpoint_checks(in, out);
   return out;

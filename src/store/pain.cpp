@@ -267,4 +267,12 @@ const std::vector<Column>& pain_columns() {
   return cols;
 }
 
+const std::vector<Column>& correction_columns() {
+  static const std::vector<Column> cols = {
+      {"kind", "Correction"}, {"corrects", "Entry"}, {"score", "New score"}, {"reason", "Reason"},
+      {"by", "By"}, {"logged_at", "Logged", CellKind::time}, {"id", "Record"},
+  };
+  return cols;
+}
+
 }  // namespace lever

@@ -271,7 +271,7 @@ std::vector<json> Store::read_log(const Collection& c, const std::string& key, s
 }
 
 std::vector<json> Store::read_log_tail(const Collection& c, const std::string& key, size_t n,
-                                       const std::vector<std::string>& fields) const {
+                                       const std::vector<std::string>& fields, std::vector<StoreProblem>* problems) const {
   std::vector<json> out;
   fs::path p = path(c, key);
   int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
@@ -282,6 +282,7 @@ std::vector<json> Store::read_log_tail(const Collection& c, const std::string& k
   struct stat st{};
   ::fstat(fd, &st);
   const auto& v = schemas::validator(c.schema);
+  std::vector<std::pair<off_t, std::string>> bad;  // offset and problem of each damaged line in the tail
   // Read the last block and take the newest n intact records from it; when it holds fewer (long
   // lines, damaged ones), read a block four times larger, up to the whole file. A report reads
   // the tails of a thousand logs, so the first block is small.
@@ -303,6 +304,7 @@ std::vector<json> Store::read_log_tail(const Collection& c, const std::string& k
     }
     if (start > 0 && !lines.empty()) lines.erase(lines.begin());  // the first may be cut mid-record
     out.clear();
+    bad.clear();
     for (auto it = lines.rbegin(); it != lines.rend() && out.size() < n; ++it) {
       if (auto quick = v.parse_valid(*it, fields)) {
         out.push_back(std::move(*quick));
@@ -310,8 +312,20 @@ std::vector<json> Store::read_log_tail(const Collection& c, const std::string& k
       }
       json rec = json::parse(*it, nullptr, false);
       if (!rec.is_discarded() && v.accepts(rec)) out.push_back(only_fields(std::move(rec), fields));
+      else if (!it->empty()) bad.emplace_back(start + (it->data() - tail.data()), rec.is_discarded() ? "not valid JSON" : join_issues(v.validate(rec)));
     }
     if (out.size() >= n || start == 0) break;
+  }
+  // A damaged line is named with its line number: counting the lines before it reads the file up to
+  // there, which only happens when something is damaged.
+  if (problems && !bad.empty()) {
+    // `bad` runs newest first, so its first offset is the largest.
+    std::string head(static_cast<size_t>(bad.front().first), '\0');
+    ssize_t got = std::max<ssize_t>(0, ::pread(fd, head.data(), head.size(), 0));
+    for (auto b = bad.rbegin(); b != bad.rend(); ++b) {
+      auto upto = head.begin() + std::min<ssize_t>(static_cast<ssize_t>(b->first), got);
+      problems->push_back({rel(p), 1 + static_cast<long>(std::count(head.begin(), upto, '\n')), b->second});
+    }
   }
   ::close(fd);
   std::reverse(out.begin(), out.end());

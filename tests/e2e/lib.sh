@@ -10,6 +10,10 @@ export TZ=UTC
 trap 'rm -rf "$TMP"' EXIT
 FAILS=0
 PASSES=0
+# For suites that run one athlete several times in a few seconds to test something else: the plan's
+# rest days and sessions per week are overridden as a clinician would (the rule has its own suite,
+# test_progression.sh, which moves the clock instead).
+REST_OVERRIDE=(--override-rest --reason "e2e: sessions back to back; the rest rule is tested in test_progression")
 
 fail() { echo "FAIL: $*" >&2; FAILS=$((FAILS + 1)); }
 pass() { PASSES=$((PASSES + 1)); }

@@ -21,7 +21,7 @@ acked="$TMP/acked"
 : >"$acked"
 # interrupted: rounds so far whose kill landed before the acknowledgement.
 interrupted() { echo $(( $1 - $(wc -l <"$acked") )); }
-budget_start 60
+budget_start 45
 i=0
 while [ "$i" -lt "$MAX_ROUNDS" ] && { budget_left || [ "$(interrupted "$i")" -lt "$MIN_INTERRUPTED" ]; }; do
   i=$((i + 1))
@@ -52,7 +52,7 @@ bad=$(jq -c . "$LEVER_STORE/pain/ann.ndjson" 2>&1 >/dev/null | head -1)
 same "$bad" "" "every line of the pain log parses"
 
 # Whole-document writes: edits killed mid-way leave either the old or the new document.
-budget_start 30
+budget_start 20
 i=0
 while [ "$i" -lt "$MAX_ROUNDS" ] && { budget_left || [ "$i" -lt "$MIN_INTERRUPTED" ]; }; do
   i=$((i + 1))
@@ -67,7 +67,7 @@ echo "athlete edit: $i kills in $(budget_used) s"
 expect 0 store check
 
 # Imports: killed at random points, each is all or nothing after recovery.
-budget_start 45
+budget_start 30
 i=0
 while [ "$i" -lt 40 ] && { budget_left || [ "$i" -lt 8 ]; }; do
   i=$((i + 1))

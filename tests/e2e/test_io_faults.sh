@@ -27,7 +27,7 @@ expect 0 athlete add bob --mass 80
 expect 0 plan new ann --severity moderate
 expect 0 log-pain ann 2 --when before
 expect 0 calibrate --port "$SIM" --yes --reference 20kg
-expect 0 run ann --port "$SIM" --pain-before 1 --support 20 --speed 8 --minutes 0.5
+expect 0 run ann "${REST_OVERRIDE[@]}" --port "$SIM" --pain-before 1 --support 20 --speed 8 --minutes 0.5
 expect 0 store check
 BASE="$TMP/base"
 cp -a "$LEVER_STORE" "$BASE"
@@ -125,7 +125,7 @@ sweep "log-pain import" log-pain --import "$TMP/ok.csv"
 sweep "plan new" plan new bob --severity mild
 sweep "plan override" plan override ann --step 2 --reason "tolerating well"
 sweep "calibrate" calibrate --port "$SIM" --yes --reference 20kg
-sweep "run" run ann --port "$SIM" --pain-before 1 --support 20 --speed 8 --minutes 0.2
+sweep "run" run ann "${REST_OVERRIDE[@]}" --port "$SIM" --pain-before 1 --support 20 --speed 8 --minutes 0.2
 
 # --- a partial write (half the bytes land, then the disk is full) leaves no torn record
 restore
@@ -153,7 +153,7 @@ has "athletes/ann.json" "$ERR"
 # writer flushes every half second), and the session record says why.
 restore
 faulty LEVER_IOFAIL_OP=write LEVER_IOFAIL_ERRNO=EIO LEVER_IOFAIL_COUNT=1 LEVER_IOFAIL_PATH="$LEVER_STORE/telemetry/" -- \
-  --json run ann --port 'sim:' --pain-before 1 --support 20 --speed 8 --minutes 0.5
+  --json run ann "${REST_OVERRIDE[@]}" --port 'sim:' --pain-before 1 --support 20 --speed 8 --minutes 0.5
 same "$RC" 1 "run with telemetry failing"
 has "the unit holds (belt stopping, support held)" "$ERR"
 has "Input/output error" "$ERR"
@@ -168,7 +168,7 @@ verify "run, telemetry failing" EIO
 # as above. Either way exit 1, the disk's error named, and a record that says which happened.
 restore
 faulty LEVER_IOFAIL_OP=write LEVER_IOFAIL_ERRNO=ENOSPC LEVER_IOFAIL_COUNT=1 LEVER_IOFAIL_PATH="$LEVER_STORE/telemetry/" -- \
-  --json run ann --port "$SIM" --pain-before 1 --support 20 --speed 8 --minutes 1
+  --json run ann "${REST_OVERRIDE[@]}" --port "$SIM" --pain-before 1 --support 20 --speed 8 --minutes 1
 same "$RC" 1 "run whose telemetry batch failed"
 has "No space left on device" "$ERR"
 case "$(py 'd["status"], d["exit_code"]' "$TMP/out")" in

@@ -37,7 +37,7 @@ has "suspected-ligament" "$ERR"
 
 # Templates.
 expect 0 --format csv plan templates
-has "return-to-run,built-in,10,12" "$OUT"
+has "return-to-run,built-in,13,15" "$OUT"
 
 # A unit that cannot deliver 20 % of 75 kg (147 N) refuses the moderate plan, naming the numbers.
 mkdir -p "$LEVER_STORE/units"
@@ -62,8 +62,8 @@ expect 0 plan export ann
 sed -E "s/\"(created_at|updated_at|at)\": \"[^\"]*\"/\"\1\": \"$(ago "10 days")\"/" <<<"$OUT" >"$TMP/dated.json"
 expect 0 plan import "$TMP/dated.json" --replace
 expect 0 --format csv plan show ann
-has "step,current,support_pct,support_force_n,run_min,walk_min,duration_min,speed_kmh" "$OUT"
-has "1,true,20.0,147.1,4,1,20,8.0,172," "$OUT"
+has "step,current,support_pct,support_force_n,effective_mass_kg,run_min,walk_min,duration_min,speed_kmh" "$OUT"
+has "1,true,20.0,147.1,60.0,4,1,20,8.0,172," "$OUT"  # 75 kg at 20 % runs as 60.0 kg
 expect 0 --json plan show ann
 has '"load_per_session"' "$OUT"
 expect 0 plan list
@@ -71,7 +71,7 @@ has "ann" "$OUT"
 
 # The next session and the decisions behind it.
 expect 0 --format csv plan next ann
-has "ann,1,12,20.0,147.1," "$OUT"
+has "ann,1,15,20.0,147.1," "$OUT"
 session s1 6 1 2
 expect 0 log-pain ann 0 --when next-day --session s1 --at "$(ago "5 days")"
 session s2 4 1 3

@@ -52,6 +52,9 @@ expect 0 --json report clinic
 [ -s "$S/cache/sessions.index" ] || fail "the clinic report left no session index"
 same "$(grep -c . "$S/cache/sessions.index")" "$(( $(ls "$S/sessions" | wc -l) + 2 ))" "every session indexed (plus header and trailer)"
 expect 0 --json report clinic
+# The athlete reports above brought those plans up to their evidence (stored decisions): jq reads
+# the files as they are now.
+jq_clinic=$(bash "$JQ/clinic.sh" "$S" | norm) || fail "jq clinic baseline"
 same "$(jq '.athletes' <<<"$OUT" | norm)" "$jq_clinic" "clinic rows from the index, lever vs jq"
 expect 0 --json report athlete ath-0004
 same "$(jq '{sessions, weeks}' <<<"$OUT" | norm)" "$(bash "$JQ/athlete.sh" "$S" ath-0004 | norm)" "athlete from the index, lever vs jq"

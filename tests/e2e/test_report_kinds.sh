@@ -68,7 +68,7 @@ same "$(wc -l <<<"$OUT")" "1" "csv: header only without telemetry"
 cp "$TMP/tel.bak" "$TEL"
 
 # a session ended by the e-stop: status, stop reason, faults and exit code, the fault placed in the trace
-expect 3 run ann --port 'sim:?clock=virtual&seed=7&faults=estop@90s' --pain-before 2
+expect 3 run ann "${REST_OVERRIDE[@]}" --port 'sim:?clock=virtual&seed=7&faults=estop@90s' --pain-before 2
 FSID=$(basename "$(ls "$LEVER_STORE"/sessions/*.json | grep -v "$SID")" .json)
 expect 0 --json report session "$FSID"
 same "$(jq -r '.session.status, .session.stop_reason, .session.exit_code' <<<"$OUT" | tr '\n' ' ')" "stopped e-stop 3 " "stopped session"

@@ -36,27 +36,27 @@ has "/phases/0/incline_pct" "$ERR"
 expect 4 run ann --pain-before 1 --program "$TMP/none.json" --dry-run
 
 # --- the calibration gate: an uncalibrated unit is refused; the override is audited
-expect 3 run ann --pain-before 1
+expect 3 run ann "${REST_OVERRIDE[@]}" --pain-before 1
 has "no passing calibration" "$ERR"
 has "--allow-uncalibrated" "$ERR"
 [ ! -d "$LEVER_STORE/sessions" ] && pass || fail "a refused run wrote a session"
-expect 0 run ann --pain-before 1 --allow-uncalibrated "load cell verified by hand" --support 10 --speed 6 --minutes 2
+expect 0 run ann "${REST_OVERRIDE[@]}" --pain-before 1 --allow-uncalibrated "load cell verified by hand" --support 10 --speed 6 --minutes 2
 has "calibration.override" "$(cat "$LEVER_STORE"/audit/*.ndjson)"
 has "load cell verified by hand" "$(cat "$LEVER_STORE"/audit/*.ndjson)"
 
 # --- an overdue calibration is refused
 calibrate_fixture "$LEVER_PORT" -1
-expect 3 run ann --pain-before 1
+expect 3 run ann "${REST_OVERRIDE[@]}" --pain-before 1
 has "was due on" "$ERR"
 rm "$LEVER_STORE"/calibrations/*.json
 calibrate_fixture "$LEVER_PORT"
 
 # --- a setpoint beyond the unit's capacity is refused with the numbers, never clamped
-expect 3 run ann --pain-before 1 --support 40 --speed 8 --minutes 10
+expect 3 run ann "${REST_OVERRIDE[@]}" --pain-before 1 --support 40 --speed 8 --minutes 10
 has "needs 294.2 N" "$ERR"
 
 # --- a whole plan session (about 30 min of unit time in seconds)
-expect 0 --json run ann --pain-before 1
+expect 0 --json run ann "${REST_OVERRIDE[@]}" --pain-before 1
 S=$(session_file)
 same "$(py 'd["status"], d["plan_step"], d["stop_reason"], d["final_state"], d["clock"]' "$S")" "completed 1 None IDLE virtual" "completed session"
 same "$(py 'd["duration_s"] >= d["planned_duration_s"] - 1, d["distance_km"] > 2, d["steps"] > 2000, d["knee_load"] > 0, 15 < d["measured_support_pct"] < 25' "$S")" \
@@ -71,7 +71,7 @@ has "$SID" "$(cat "$LEVER_STORE/plans/ann.json")$ERR"
 expect 0 store check
 
 # --- ndjson events for scripts
-expect 0 --format ndjson run ann --pain-before 0 --support 15 --speed 8 --minutes 1 --sample-rate 2
+expect 0 --format ndjson run ann "${REST_OVERRIDE[@]}" --pain-before 0 --support 15 --speed 8 --minutes 1 --sample-rate 2
 echo "$OUT" | python3 -c '
 import json, sys
 ev = [json.loads(l) for l in sys.stdin]
@@ -82,7 +82,7 @@ assert ev[-1]["status"] == "completed"
 ' && pass || fail "ndjson events: ${OUT:0:300}"
 
 # --- pain check-ins on stdin: within the limit continues, above it stops (exit 3)
-printf '2\n6\n' | "$LEVER" run ann --pain-before 1 --support 15 --speed 8 --minutes 5 >"$TMP/out" 2>"$TMP/err"
+printf '2\n6\n' | "$LEVER" run ann "${REST_OVERRIDE[@]}" --pain-before 1 --support 15 --speed 8 --minutes 5 >"$TMP/out" 2>"$TMP/err"
 same "$?" "3" "pain stop exit code"
 S=$(session_file)
 same "$(py 'd["status"], d["stop_reason"], d["max_pain_during"], d["final_state"]' "$S")" "stopped pain-limit 6 HOLD" "pain stop session"
@@ -94,7 +94,7 @@ same "$(grep "$SID" "$LEVER_STORE/pain/ann.ndjson" | grep -c '"when":"during"')"
 for f in "estop@40s:e-stop:3:ESTOP:100" "stall@1s:unit-fault:3:FAULT:5" "overload=1.5@40s:unit-fault:3:FAULT:100" \
          "link-timeout@40s:link-lost:6:HOLD:100" "disconnect@40s:link-lost:6::"; do
   IFS=: read -r spec reason code state support <<<"$f"
-  LEVER_PORT="sim:?clock=virtual&faults=$spec" expect "$code" run ann --pain-before 1 --support 15 --speed 8 --minutes 3
+  LEVER_PORT="sim:?clock=virtual&faults=$spec" expect "$code" run ann "${REST_OVERRIDE[@]}" --pain-before 1 --support 15 --speed 8 --minutes 3
   S=$(session_file)
   same "$(py 'd["status"], d["stop_reason"]' "$S")" "stopped $reason" "fault $spec"
   [ -z "$state" ] || same "$(py "d['final_state'], d['final_support_target_n'] > $support" "$S")" "$state True" "safe state after $spec"

@@ -49,7 +49,8 @@ struct Builder {
     std::string id = "s" + std::to_string(d);
     SessionSummary s{id, day(d), day(d) + minutes(30), "completed", 3, 15.0, 14.0, during, ""};
     in.sessions.push_back(s);
-    if (after >= 0) in.pain.push_back({id + "a", after, "after", day(d) + minutes(45), id, ""});
+    // The after entry 45 min after the end (trek counts 30-90 min), the next-day one 21.5 h after it.
+    if (after >= 0) in.pain.push_back({id + "a", after, "after", day(d) + minutes(75), id, ""});
     if (next_day >= 0) in.pain.push_back({id + "n", next_day, "next-day", day(d) + hours(22), id, swelling});
     return *this;
   }

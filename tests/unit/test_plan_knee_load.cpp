@@ -72,7 +72,12 @@ TEST_CASE("knee load: weekly change and acute:chronic ratio") {
       loads.push_back({end - hours(24 * (7 * w + 2 * s + 1)), w == 0 ? 1500.0 : 1000.0});
   CHECK(window_load(loads, end, 7) == doctest::Approx(4500));
   CHECK(week_over_week_pct(loads, end).value() == doctest::Approx(50.0));
+  // The first session was 26 days before: no ratio yet (28 days of history needed, domain.md).
+  CHECK_FALSE(acute_chronic_ratio(loads, end).has_value());
+  // A session 28 days and an hour before: outside the 28-day window, but the history is long enough.
+  loads.push_back({end - hours(24 * 28 + 1), 1000.0});
   CHECK(acute_chronic_ratio(loads, end).value() == doctest::Approx(4500.0 / (13500.0 / 4)));
+  CHECK(acute_chronic_from(loads).value() == end - hours(1));
   CHECK_FALSE(acute_chronic_ratio({}, end).has_value());
   CHECK_FALSE(week_over_week_pct({{end, 10}}, end).has_value());
 }

@@ -13,6 +13,7 @@
 
 using namespace lever::plan;
 using nlohmann::json;
+using lever::format_iso;
 using std::chrono::hours;
 
 namespace {
@@ -61,6 +62,12 @@ TEST_CASE("templates: the built-in return-to-run template follows domain.md") {
   CHECK(t["sessions_per_week"] == 3);
   CHECK(t["min_rest_days"] == 1);
   CHECK(t["incline_pct"] == 0);
+  // Run bouts rise gradually: never more than +50 % between adjacent steps (no 4 -> 9 jump).
+  for (const char* sev : {"mild", "moderate"}) {
+    const auto& s = t["severities"][sev]["steps"];
+    for (size_t i = 1; i < s.size(); ++i)
+      CHECK_MESSAGE(s[i]["run_min"].get<double>() <= 1.5 * s[i - 1]["run_min"].get<double>(), sev << " step " << i + 1);
+  }
 }
 
 TEST_CASE("templates: a template that fails its schema is named by JSON Pointer") {
@@ -87,6 +94,10 @@ TEST_CASE("templates: the graded-exposure rules are checked beyond the schema") 
     steps[3]["duration_min"] = 24;  // 20 -> 24 is +20 %
     CHECK(has_pointer(template_problems(t), "/severities/moderate/steps/3/duration_min"));
   }
+  SUBCASE("a run bout rises at most 50 % per step") {
+    steps[1]["run_min"] = 9;  // 4 -> 9 min is +125 %
+    CHECK(has_pointer(template_problems(t), "/severities/moderate/steps/1/run_min"));
+  }
   SUBCASE("one variable at a time: intervals do not change with support") {
     steps[2]["run_min"] = 10;  // step 3 lowers support; its run interval must stay
     CHECK(has_pointer(template_problems(t), "/severities/moderate/steps/2/run_min"));
@@ -96,7 +107,7 @@ TEST_CASE("templates: the graded-exposure rules are checked beyond the schema") 
 TEST_CASE("plan: built from the template for the athlete") {
   json p = fresh_plan();
   CHECK(plan_problems(p).empty());
-  CHECK(p["steps"].size() == 12);
+  CHECK(p["steps"].size() == 15);
   CHECK(p["steps"][0]["support_pct"] == 20);
   CHECK(p["steps"][0]["support_force_n"].get<double>() == doctest::Approx(147.1));
   CHECK(p["steps"][0]["cadence_target_spm"] == 172);  // 164 + 5 %
@@ -161,7 +172,7 @@ TEST_CASE("plan: an override sticks; it is not undone by the sessions before it"
   ::setenv("TZ", "UTC", 1);
   json p = fresh_plan();
   auto day = [](int d) { return T("2026-12-02T10:00:00Z") + hours(24 * d); };
-  EngineInput in{p, {}, {}, athlete(), day(10)};
+  EngineInput in{p, {}, {}, athlete(), day(10), {}};
   for (int d : {0, 2}) {
     std::string id = "s" + std::to_string(d);
     in.sessions.push_back({id, day(d), day(d) + std::chrono::minutes(30), "completed", 1, 20.0, 19.0, 1, ""});
@@ -215,7 +226,14 @@ TEST_CASE("plan: engine suspension is stored with its reason") {
   Evaluation ev;
   ev.step = 1;
   ev.suspended = true;
-  ev.decisions.push_back({Verdict::suspend, "s1", 1, 1, 0, 2, false, true, "suspended at 20 % (step 1): second unacceptable"});
+  Decision d;
+  d.verdict = Verdict::suspend;
+  d.session_id = "s1";
+  d.unacceptable_run = 2;
+  d.acceptable = false;
+  d.review = true;
+  d.reason = "suspended at 20 % (step 1): second unacceptable";
+  ev.decisions.push_back(d);
   apply_evaluation(p, ev, "dr", T("2026-12-05T10:00:00Z"));
   CHECK(p["status"] == "suspended");
   CHECK(p["review"] == true);
@@ -228,7 +246,7 @@ TEST_CASE("plan: engine suspension is stored with its reason") {
 TEST_CASE("plan: show gives each step's estimated knee load per session and per week") {
   json p = fresh_plan();
   auto rows = step_rows(p, KneeLoadParams{});
-  REQUIRE(rows.size() == 12);
+  REQUIRE(rows.size() == 15);
   // Step 1: 20 % support, run 4/walk 1 for 20 min = 16 running minutes at 172 steps/min (164 + 5 %).
   double per_step = 0.8 * step_rate_factor(172, 164) * 1.0;
   CHECK(rows[0]["load_per_session"].get<double>() == doctest::Approx(std::round(172 * 16 * per_step)));
@@ -245,9 +263,34 @@ TEST_CASE("plan: the next prescription respects the rest day") {
   json p = fresh_plan();
   Evaluation ev;
   ev.step = 2;
-  json r = next_row(p, ev, T("2026-12-03T10:00:00Z"), 80);
+  json r = next_row(p, ev, rest_check(p, {T("2026-12-03T10:00:00Z")}, T("2026-12-03T12:00:00Z")), 80);
   CHECK(r["step"] == 2);
   CHECK(r["not_before"] == "2026-12-05");
   CHECK(r["support_force_n"].get<double>() == doctest::Approx(156.9));  // 20 % of the current 80 kg
+  CHECK(r["effective_mass_kg"].get<double>() == doctest::Approx(64.0));  // 80 kg at 20 % runs as 64.0 kg
   CHECK(r["decision"] == "created");
+}
+
+TEST_CASE("plan: rest days are calendar days in the local zone, sessions per week any rolling 7 days") {
+  ::setenv("TZ", "Europe/Berlin", 1);
+  ::tzset();
+  json p = fresh_plan();  // 3 a week, 1 rest day
+  // A session late on 3 December (local): not before 5 December, local midnight.
+  auto r = rest_check(p, {T("2026-12-03T22:30:00+01:00")}, T("2026-12-04T23:59:00+01:00"));
+  CHECK_FALSE(r.ok);
+  CHECK(format_iso(*r.not_before) == "2026-12-05T00:00:00+01:00");
+  CHECK(r.why.find("2026-12-05") != std::string::npos);
+  CHECK(rest_check(p, {T("2026-12-03T22:30:00+01:00")}, T("2026-12-05T00:00:00+01:00")).ok);
+  // Three sessions in the last 7 days: the fourth waits until the oldest leaves the window.
+  std::vector<lever::TimePoint> three = {T("2026-12-01T10:00:00+01:00"), T("2026-12-03T10:00:00+01:00"),
+                                         T("2026-12-05T10:00:00+01:00")};
+  auto w = rest_check(p, three, T("2026-12-07T10:00:00+01:00"));
+  CHECK_FALSE(w.ok);
+  CHECK(w.sessions_last_7_days == 3);
+  CHECK(format_iso(*w.week_frees) == "2026-12-08T10:00:00+01:00");
+  CHECK(rest_check(p, three, T("2026-12-08T10:00:00+01:00")).ok);
+  // No session yet: no bound.
+  CHECK(rest_check(p, {}, T("2026-12-08T10:00:00+01:00")).ok);
+  ::setenv("TZ", "UTC", 1);
+  ::tzset();
 }

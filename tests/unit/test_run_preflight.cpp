@@ -24,6 +24,7 @@ PreflightInput base() {
   id.limits.max_incline_pct = 15;
   in.unit = id;
   in.program = program_from_args(20, 9, 1, 20);
+  in.rest = lever::plan::RestCheck{};  // a plan whose rest rules allow a session now
   return in;
 }
 

@@ -52,7 +52,20 @@ struct PainRecord {
   TimePoint at;            ///< when the pain was felt
   std::string session_id;  ///< linked session, empty when not linked
   std::string swelling;    ///< none, mild, moderate, significant or empty (not recorded)
+  TimePoint logged_at{};   ///< when it was recorded (or last amended): a red flag counts from then
 };
+
+/// A correction in the pain log (void or amend), as the engine sees it: corrected evidence logged
+/// after a decision may change that decision.
+struct CorrectionRecord {
+  std::string id;          ///< the correction's record ID
+  std::string corrects;    ///< the entry it corrects
+  std::string kind;        ///< void or amend
+  TimePoint logged_at;     ///< when it was recorded
+};
+
+/// Reads a correction record of the pain log.
+CorrectionRecord correction_record(const nlohmann::json& record);
 
 /// Reads a pain log entry.
 PainRecord pain_record(const nlohmann::json& entry);
@@ -60,8 +73,11 @@ PainRecord pain_record(const nlohmann::json& entry);
 /// The engine's configurable rules, stored in the plan's "rules" object.
 struct EngineRules {
   int consecutive_required = 2;       ///< acceptable sessions in a row before progressing (domain.md default 2)
-  double follow_up_window_h = 36;     ///< an unlinked next-day log counts for a session up to this long after it (lever's choice)
-  double follow_up_deadline_h = 48;   ///< after this a missing follow-up log is final: hold (lever's choice)
+  double follow_up_min_h = 8;         ///< a next-day entry counts from this long after the session ended (domain.md, Evidence)
+  double follow_up_window_h = 36;     ///< ... up to this long after it (domain.md, Evidence: the next morning, 8-36 h)
+  double after_min_min = 30;          ///< trek: an after entry counts from this many minutes after the end (domain.md: 30-90 min)
+  double after_max_min = 90;          ///< trek: ... up to this many minutes after the end
+  double follow_up_deadline_h = 48;   ///< after this a missing follow-up log is final: hold (domain.md, Evidence)
   bool weekly_trend = true;           ///< apply the worsening-week rule
   double trend_threshold_points = 1.0;///< week mean rise that counts as worsening (domain.md: 1 point, Piva 2009)
 };
@@ -86,15 +102,18 @@ struct Decision {
   std::optional<bool> acceptable;      ///< the response: true, false, or unknown (no evidence)
   bool review = false;                 ///< flag the athlete for clinician review
   std::string reason;                  ///< in words, e.g. "held at 15 % (step 3): no 24-h log after the 2026-12-03 session"
+  bool redecision = false;             ///< made again because corrected evidence changed the stored decision
+  std::vector<std::string> supersedes; ///< the history entries this re-decision replaces (first of a batch)
 };
 
 /// Everything the engine looks at.
 struct EngineInput {
   nlohmann::json plan;                 ///< the plan document (steps, state, rules, history)
   std::vector<SessionSummary> sessions;///< the athlete's sessions (any order; non-plan sessions are ignored)
-  std::vector<PainRecord> pain;        ///< the athlete's pain log
+  std::vector<PainRecord> pain;        ///< the athlete's pain log, corrections applied
   nlohmann::json athlete;              ///< the athlete document (baseline pain, flags)
   TimePoint now;                       ///< the evaluation time
+  std::vector<CorrectionRecord> corrections;  ///< the corrections in the pain log
 };
 
 /// The engine's answer.
@@ -109,6 +128,9 @@ struct Evaluation {
 
 /// Decides every completed plan session not yet decided, in order. Sessions that started before the
 /// plan was made or before the latest clinician action (override, suspend, resume) are superseded.
+/// A red flag logged since that action (significant swelling in any entry, a blocking clinician flag)
+/// suspends the plan first. When a correction logged after a stored decision changes what the
+/// evidence implies, the decisions from there on are made again (`redecision`).
 Evaluation evaluate(const EngineInput& in);
 
 }  // namespace lever::plan

@@ -92,8 +92,12 @@ double window_load(const std::vector<DatedLoad>& loads, TimePoint end, int days)
 /// previous week.
 std::optional<double> week_over_week_pct(const std::vector<DatedLoad>& loads, TimePoint end);
 
-/// Acute:chronic ratio: 7-day load / (28-day load / 4); nullopt without chronic load. 0.8-1.3 is the
-/// commonly cited safe band (Gabbett 2016).
+/// Acute:chronic ratio: 7-day load / (28-day load / 4); nullopt without chronic load, and before 28
+/// days of history (domain.md: the first weeks would read as a false alarm). 0.8-1.3 is the commonly
+/// cited safe band (Gabbett 2016).
 std::optional<double> acute_chronic_ratio(const std::vector<DatedLoad>& loads, TimePoint end);
+
+/// When the acute:chronic ratio first means something: 28 days after the first load; nullopt without loads.
+std::optional<TimePoint> acute_chronic_from(const std::vector<DatedLoad>& loads);
 
 }  // namespace lever::plan

@@ -38,6 +38,12 @@ Response classify_response(const Profile& p, const EngineRules& rules, const Ses
 /// `threshold` points above the mean of the 7 days before. Returns the evidence in words, or nullopt.
 std::optional<std::string> worsening_week(const std::vector<PainRecord>& pain, TimePoint at, double threshold);
 
+/// Why a follow-up entry (after, next-day) felt at e.at cannot count as the response to a session that
+/// ended at `session_end_t` under profile `p` (felt before the end, or outside the window), or nullopt
+/// when it can. Entries of other kinds always return nullopt.
+std::optional<std::string> follow_up_problem(const Profile& p, const EngineRules& rules, TimePoint session_end_t,
+                                             const PainRecord& e);
+
 /// The session's end (ended_at, else started_at).
 TimePoint session_end(const SessionSummary& s);
 

@@ -13,13 +13,24 @@
 
 namespace lever::plan {
 
-/// Every session summary of the athlete in the store (sessions/*.json with that athlete_id).
-/// Unreadable session files are skipped and named in `problems` when given.
-std::vector<SessionSummary> sessions_for_athlete(const Store& store, const std::string& athlete,
-                                                 std::vector<std::string>* problems = nullptr);
+/// Every session summary of the athlete in the store (sessions/*.json with that athlete_id). A session
+/// file that cannot be read throws Error(invalid_data) naming it: nothing is skipped silently.
+std::vector<SessionSummary> sessions_for_athlete(const Store& store, const std::string& athlete);
 
-/// The athlete's pain log as the engine reads it.
-std::vector<PainRecord> pain_for_athlete(const Store& store, const std::string& athlete);
+/// Why a follow-up entry just logged (after, next-day) will not count as the response to a plan
+/// session: felt before the session ended, outside the profile's window, or after no session at all.
+/// nullopt when it counts, or when the athlete has no plan (nothing to count for).
+std::optional<std::string> follow_up_note(const Store& store, const nlohmann::json& entry);
+
+/// Brings the athlete's plan, if any, up to what its evidence implies (update_plan under the lock)
+/// and returns the decisions it stored (none when nothing changed or there is no plan). Every
+/// command that shows or uses a plan calls this first, so none sees a stale decision.
+std::vector<nlohmann::json> refresh_plan(Store& store, const std::string& athlete, const std::string& user, TimePoint now);
+
+/// Everything the engine reads for one athlete: sessions and the corrected pain log. Throws
+/// Error(invalid_data) naming the file (and line) when any of it cannot be read: the engine never
+/// decides on partial evidence.
+EngineInput engine_input(const Store& store, const nlohmann::json& plan, const nlohmann::json& athlete, TimePoint now);
 
 /// The unit whose capacity a plan is checked against: --unit (Error(not_found) if absent from the
 /// store), else the only unit in the store, else none; `why` says which (for a note).

@@ -8,6 +8,7 @@
 #include "lever/cli/output.hpp"
 #include "lever/plan/engine.hpp"
 #include "lever/plan/knee_load.hpp"
+#include "lever/plan/rest.hpp"
 
 namespace lever::plan {
 
@@ -32,9 +33,8 @@ const std::vector<Column>& history_columns();
 
 /// Columns of `plan next`.
 const std::vector<Column>& next_columns();
-/// The next session's prescription and the decision behind it. `last_session` is the latest plan
-/// session (for the rest-day rule); `mass_kg` the athlete's current mass (support force).
-nlohmann::json next_row(const nlohmann::json& plan, const Evaluation& ev, std::optional<TimePoint> last_session,
-                        double mass_kg);
+/// The next session's prescription and the decision behind it. `rest` is the plan's rest and
+/// frequency rules judged now (the "not before" day); `mass_kg` the athlete's current mass.
+nlohmann::json next_row(const nlohmann::json& plan, const Evaluation& ev, const RestCheck& rest, double mass_kg);
 
 }  // namespace lever::plan

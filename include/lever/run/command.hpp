@@ -17,6 +17,8 @@ struct RunRequest {
   std::optional<double> minutes;      ///< --minutes N
   bool dry_run = false;               ///< --dry-run: print the program and the checks, touch no unit
   std::string allow_uncalibrated;     ///< --allow-uncalibrated REASON (audited)
+  bool override_rest = false;         ///< --override-rest: run before the plan's rest days or beyond its sessions per week
+  std::string reason;                 ///< --reason for --override-rest (audited)
   double sample_rate_hz = 1;          ///< --sample-rate: ndjson status events per second
   double telemetry_period_s = 1;      ///< --telemetry-period: seconds between stored samples
   int loop_hz = 20;                   ///< --loop-hz: control-loop rate (heartbeat rate)

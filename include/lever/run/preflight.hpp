@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "lever/device/protocol.hpp"
+#include "lever/plan/rest.hpp"
 #include "lever/run/program.hpp"
 #include "lever/util/error.hpp"
 
@@ -32,6 +33,10 @@ struct PreflightInput {
   int during_limit = 4;                      ///< the profile's during-running pain limit
   std::string profile = "seed";              ///< the profile's name (messages)
   std::optional<int> pain_before;            ///< pain before the session (0-10), if given
+  std::optional<nlohmann::json> logged_before;  ///< the latest 'before' pain entry of the last 3 h, if any
+  std::optional<plan::RestCheck> rest;       ///< the plan's rest and frequency rules against now (absent: no plan)
+  std::string override_rest;                 ///< --override-rest --reason TEXT (empty: no override)
+  std::vector<std::string> in_progress;      ///< the athlete's sessions still running (one athlete, one session)
   std::optional<device::Identity> unit;      ///< the identified unit (absent: dry run without a unit)
   std::string incompatibility;               ///< why the unit is not compatible (empty: compatible)
   Program program;                           ///< what will be driven

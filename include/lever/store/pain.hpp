@@ -69,6 +69,9 @@ std::vector<std::pair<long, PainInput>> parse_pain_import(const std::string& tex
 /// Columns of pain listings.
 const std::vector<Column>& pain_columns();
 
+/// Columns of a correction record (log-pain --void / --amend).
+const std::vector<Column>& correction_columns();
+
 /// The CSV/NDJSON field names an import accepts (canonical names; "athlete" and "session" are aliases).
 const std::vector<std::string>& pain_import_fields();
 

@@ -82,9 +82,11 @@ public:
   std::vector<nlohmann::json> read_log(const Collection& c, const std::string& key,
                                        std::vector<StoreProblem>* problems = nullptr) const;
   /// Reads the last `n` intact records of a log without reading the whole file; with `fields`, each
-  /// record (still validated whole) keeps only those top-level fields.
+  /// record (still validated whole) keeps only those top-level fields. Damaged lines among those read
+  /// are reported to `problems` (if given) with their line numbers.
   std::vector<nlohmann::json> read_log_tail(const Collection& c, const std::string& key, size_t n,
-                                            const std::vector<std::string>& fields = {}) const;
+                                            const std::vector<std::string>& fields = {},
+                                            std::vector<StoreProblem>* problems = nullptr) const;
 
   /// Appends many records to several logs all-or-nothing, even across a crash (journalled).
   void append_batch(const Collection& c, const std::vector<std::pair<std::string, nlohmann::json>>& records);

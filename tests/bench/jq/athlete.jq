@@ -25,6 +25,7 @@ def mean(f): [.[] | f | numbers] | if length > 0 then add / length else null end
 | $athlete[0].mass_kg as $mass
 | [$sessions[].t, $pain_facts[].t, $decisions[].t] as $times
 | [$sessions[] | select(.knee_load != null) | {t, load: .knee_load}] as $loads
+| ([$loads[].t] | min) as $first_load
 | def window($fin; $days): [$loads[] | select(.t > $fin - $days * 86400 and .t <= $fin) | .load] | add // 0;
 {sessions: ($sessions | sort_by(.started_at) | map(del(.t))),
  weeks: (if ($times | length) == 0 then []
@@ -45,7 +46,8 @@ def mean(f): [.[] | f | numbers] | if length > 0 then add / length else null end
                     knee_load: (if ($wl | length) > 0 then $load else null end),
                     knee_load_change_pct: (if ($wl | length) > 0 and .prev != null and .prev > 0
                                            then ($load - .prev) / .prev * 100 else null end),
-                    acute_chronic_ratio: (if $chronic > 0 then window($fin - 1; 7) / $chronic else null end),
+                    acute_chronic_ratio: (if $chronic > 0 and $first_load != null and $fin - 1 >= $first_load + 28 * 86400
+                                          then window($fin - 1; 7) / $chronic else null end),
                     worst_pain_during: $worst,
                     mean_next_day_pain: ([$ps[] | select(.when == "next-day")] | mean(.score)),
                     decisions: [$decisions[] | select(.t >= $w and .t < $fin) | .text]}]
