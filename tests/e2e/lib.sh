@@ -18,9 +18,11 @@ REST_OVERRIDE=(--override-rest --reason "e2e: sessions back to back; the rest ru
 fail() { echo "FAIL: $*" >&2; FAILS=$((FAILS + 1)); }
 pass() { PASSES=$((PASSES + 1)); }
 
-# run CMD...: runs lever with stdout in $OUT, stderr in $ERR and the exit code in $RC.
+# run CMD...: runs lever with stdout in $OUT, stderr in $ERR and the exit code in $RC; WRAP (an
+# array, empty by default) is a command lever runs under, e.g. (faketime "2026-12-01 10:00:00").
+WRAP=()
 run() {
-  "$LEVER" "$@" >"$TMP/out" 2>"$TMP/err"
+  "${WRAP[@]}" "$LEVER" "$@" >"$TMP/out" 2>"$TMP/err"
   RC=$?
   OUT=$(cat "$TMP/out")
   ERR=$(cat "$TMP/err")

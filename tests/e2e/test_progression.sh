@@ -10,21 +10,14 @@ command -v faketime >/dev/null || { fail "faketime is not installed (bash .ci/se
 SIM='sim:?clock=virtual&seed=7'
 declare -A LIMIT=([seed]=4 [trek]=2 [silbernagel]=5)
 
-# at DAY HH:MM ARGS...: lever ARGS at that moment (OUT, ERR, RC as run() sets them).
-at() {
-  local day=$1 hm=$2
-  shift 2
-  faketime "2026-12-0$day $hm:00" "$LEVER" "$@" >"$TMP/out" 2>"$TMP/err"
-  RC=$?
-  OUT=$(cat "$TMP/out")
-  ERR=$(cat "$TMP/err")
-}
-# at_expect CODE DAY HH:MM ARGS...: as at, checking the exit code.
+# at_expect CODE DAY HH:MM ARGS...: lever ARGS at that moment (faketime), checking the exit code
+# (OUT, ERR and RC as lib.sh's run sets them).
 at_expect() {
-  local want=$1
-  shift
-  at "$@"
-  [ "$RC" = "$want" ] && pass || fail "[$ROW] lever ${*:3} on day $1 $2 exited $RC, expected $want: ${ERR:0:300}"
+  local want=$1 day=$2 hm=$3
+  shift 3
+  WRAP=(faketime "2026-12-0$day $hm:00")
+  expect "$want" "$@" || echo "  in row $ROW, on day $day $hm" >&2
+  WRAP=()
 }
 # setup PROFILE: a fresh store for one row.
 setup() {

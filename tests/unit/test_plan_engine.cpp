@@ -266,3 +266,76 @@ TEST_CASE("engine: unlinked logs are matched to the session by time") {
   b.in.pain.push_back({"u2", 0, "next-day", day(3), "", ""});
   CHECK(evaluate(b.in).step == 4);
 }
+
+TEST_CASE("engine: significant swelling in any entry suspends, naming the entry") {
+  for (std::string when : {"before", "during", "after", "next-day"}) {
+    CAPTURE(when);
+    Builder b("seed");
+    PainRecord p{"p-red", 1, when, day(1), "", "significant"};
+    p.logged_at = day(1);
+    b.in.pain.push_back(p);
+    auto ev = evaluate(b.in);
+    REQUIRE(ev.decisions.size() == 1);
+    CHECK(ev.decisions[0].verdict == Verdict::suspend);
+    CHECK(ev.suspended);
+    CHECK(ev.decisions[0].reason.find("significant swelling logged " + when) != std::string::npos);
+    CHECK(ev.decisions[0].reason.find("p-red") != std::string::npos);
+  }
+  SUBCASE("not when it was logged before the latest clinician action") {
+    Builder b("seed");
+    PainRecord p{"p-red", 1, "during", day(1), "", "significant"};
+    p.logged_at = day(1);
+    b.in.pain.push_back(p);
+    b.in.plan["history"].push_back({{"kind", "resume"}, {"at", "2026-12-03T10:00:00Z"}, {"to_step", 3}});
+    CHECK(evaluate(b.in).decisions.empty());
+  }
+}
+
+TEST_CASE("engine: follow-ups count only inside the profile's window") {
+  for (auto [hours_after, counts] : {std::pair{2, false}, {9, true}, {35, true}, {40, false}}) {
+    CAPTURE(hours_after);
+    Builder b("seed");
+    b.session(0, 0, -1);
+    b.in.pain.push_back({"late", 0, "next-day", day(0) + minutes(30) + hours(hours_after), "s0", ""});
+    auto ev = evaluate(b.in);
+    REQUIRE(ev.decisions.size() == 1);
+    CHECK(ev.decisions[0].acceptable.has_value() == counts);
+    if (!counts) CHECK(ev.decisions[0].reason.find("entry late does not count") != std::string::npos);
+  }
+}
+
+TEST_CASE("engine: a correction logged after a decision re-decides, once") {
+  Builder b("seed");
+  b.in.plan["history"].push_back({{"id", "h-0"}, {"kind", "created"}, {"at", "2026-11-30T00:00:00Z"}, {"to_step", 3}});
+  b.session(0, 0, 8);  // next-day 8/10: unacceptable, regress 3 -> 2
+  auto first = evaluate(b.in);
+  REQUIRE(first.decisions.size() == 1);
+  REQUIRE(first.decisions[0].verdict == Verdict::regress);
+  b.in.plan["current_step"] = first.step;
+  b.in.plan["history"].push_back({{"id", "h-1"}, {"kind", "decision"}, {"session_id", "s0"}, {"decision", "regress"},
+                                  {"from_step", 3}, {"to_step", 2}, {"at", "2026-12-02T09:00:00Z"}});
+  // The next-day entry is amended to 0: the corrected evidence says acceptable.
+  for (auto& p : b.in.pain)
+    if (p.id == "s0n") p.score = 0;
+  SUBCASE("a correction logged before the decision changes nothing stored") {
+    b.in.corrections.push_back({"c-1", "s0n", "amend", T("2026-12-02T08:30:00Z")});
+    CHECK(evaluate(b.in).decisions.empty());
+  }
+  SUBCASE("a correction logged after it makes the decision again") {
+    b.in.corrections.push_back({"c-1", "s0n", "amend", T("2026-12-02T09:30:00Z")});
+    auto ev = evaluate(b.in);
+    REQUIRE(ev.decisions.size() == 1);
+    CHECK(ev.decisions[0].verdict == Verdict::hold);
+    CHECK(ev.decisions[0].redecision);
+    CHECK(ev.decisions[0].to_step == 3);
+    CHECK(ev.decisions[0].supersedes == std::vector<std::string>{"h-1"});
+    CHECK(ev.decisions[0].reason.find("re-decided after entry s0n was amended (c-1)") == 0);
+    CHECK(ev.step == 3);
+    // Stored, the re-decision stands: asking again decides nothing new.
+    b.in.plan["current_step"] = ev.step;
+    b.in.plan["history"].push_back({{"id", "h-2"}, {"kind", "decision"}, {"session_id", "s0"}, {"decision", "hold"},
+                                    {"from_step", 3}, {"to_step", 3}, {"at", "2026-12-02T10:00:00Z"},
+                                    {"redecision", true}, {"supersedes", {"h-1"}}});
+    CHECK(evaluate(b.in).decisions.empty());
+  }
+}
