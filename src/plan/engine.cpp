@@ -234,7 +234,7 @@ std::set<std::string> superseded(const json& plan) {
 }
 
 // A re-decision that undid decisions and decided nothing yet (no session of its own).
-bool placeholder(const json& h) { return h.value("redecision", false) && !h.value("session_id", json()).is_string(); }
+bool undo_only(const json& h) { return h.value("redecision", false) && !h.value("session_id", json()).is_string(); }
 
 // The engine's decisions in force since the latest clinician action, in history order.
 std::vector<const json*> stored_decisions(const json& plan) {
@@ -273,7 +273,7 @@ std::optional<Evaluation> redecide(const EngineInput& in, const std::vector<Sess
   if (stored.empty() || in.corrections.empty()) return std::nullopt;
   std::vector<const json*> compared;
   for (const json* h : stored)
-    if (!placeholder(*h)) compared.push_back(h);
+    if (!undo_only(*h)) compared.push_back(h);
   Evaluation re = state_after_last_action(in.plan, static_cast<int>(in.plan.at("steps").size()));
   decide_sessions(in, ours, since, nullptr, re);
   size_t k = 0;
