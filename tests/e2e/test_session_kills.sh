@@ -23,17 +23,20 @@ for k in $(seq 1 "$LANES"); do
   start_sim "$TMP/sim$k.log" --pty "$TMP/u$k" --nvram "$TMP/nv$k.json" --seed "$k"
 done
 
-# kill_delay ROUND: seconds to wait before the kill, in four bands taken in turn so every stage is
-# hit: start-up and connect, ramp and mid-run, stopping and lowering, the final write and beyond.
+# kill_delay ROUND SPAN_MS: seconds to wait before the kill, in four bands taken in turn so every
+# stage is hit: start-up and connect, ramp and mid-run, stopping and lowering, the final write and
+# beyond. The bands are shares of SPAN_MS, the lane's own measured session (about 4 s on an idle
+# machine; longer under the sanitizers or beside another build, where fixed bands never reached
+# the end of a session).
 kill_delay() {
-  local lo hi
+  local lo hi span=$2
   case $(($1 % 4)) in
-    0) lo=0 hi=300 ;;
-    1) lo=300 hi=1600 ;;
-    2) lo=1600 hi=3600 ;;
-    *) lo=3400 hi=4600 ;;
+    0) lo=0 hi=$((span * 75 / 1000)) ;;
+    1) lo=$((span * 75 / 1000)) hi=$((span * 400 / 1000)) ;;
+    2) lo=$((span * 400 / 1000)) hi=$((span * 900 / 1000)) ;;
+    *) lo=$((span * 900 / 1000)) hi=$((span * 1300 / 1000)) ;;
   esac
-  local ms=$((lo + RANDOM % (hi - lo)))
+  local ms=$((lo + RANDOM % (hi - lo + 1)))
   printf '%d.%03d' $((ms / 1000)) $((ms % 1000))
 }
 
@@ -51,12 +54,21 @@ lane() {
   export LEVER_STORE="$dir/store"
   "$LEVER" athlete add bob --mass 40 --cadence 164 >/dev/null 2>&1 || echo "FAIL: lane $k setup"
   : >"$dir/pending"
-  local i=0 pid rc st speed support
+  local i=0 pid rc st speed support span t0
+  # One whole session first, timed under the load the rounds will see: the kill bands scale with it.
+  t0=$(date +%s%N)
+  "$LEVER" --format ndjson run "${SESSION[@]}" --port "$P" </dev/null >"$dir/out" 2>"$dir/err"
+  rc=$?
+  span=$(( ($(date +%s%N) - t0) / 1000000 ))
+  [ "$rc" = 0 ] || echo "FAIL: lane $k: the timing session exited $rc: $(tail -3 "$dir/err")"
+  python3 "$CHECK" "$LEVER_STORE" "$dir/out" "$dir/err" "$rc" "$dir/pending" >"$dir/verdict" 2>&1 ||
+    echo "FAIL: lane $k timing session: checker: $(cat "$dir/verdict")"
+  echo "$span" >"$TMP/span$k"
   while [ "$i" -lt "$LANE_CEILING" ] && { budget_left || [ "$i" -lt "$LANE_FLOOR" ]; }; do
     i=$((i + 1))
     "$LEVER" --format ndjson run "${SESSION[@]}" --port "$P" </dev/null >"$dir/out" 2>"$dir/err" &
     pid=$!
-    sleep "$(kill_delay "$i")"
+    sleep "$(kill_delay "$i" "$span")"
     kill -9 "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null
     rc=$?
@@ -103,7 +115,7 @@ else
 fi
 ROUNDS=$(cat "$TMP"/stages* | wc -l)
 [ "$ROUNDS" -ge $((LANES * LANE_FLOOR)) ] && pass || fail "only $ROUNDS rounds judged, fewer than $LANES lanes x $LANE_FLOOR"
-echo "session kills: $ROUNDS rounds on $LANES lanes in $(budget_used) s (budget $BUDGET_S s); where the kill landed:"
+echo "session kills: $ROUNDS rounds on $LANES lanes in $(budget_used) s (budget $BUDGET_S s); one session took $(sort -n "$TMP"/span* | paste -sd' ') ms by lane; where the kill landed:"
 cat "$TMP"/stages* | awk '{n[$1]++; t+=$2} END {for (s in n) printf "  %-12s %d\n", s, n[s]; printf "  telemetry files with a torn last line seen: %d\n", t}'
 # Every stage of a session was hit: each lane takes the four kill bands in turn, at least twice.
 for s in before-ack running stopping completed; do
