@@ -7,6 +7,8 @@
 # calibrated simulated unit; day N means 2026-12-0N.
 . "$LEVER_SOURCE_DIR/tests/e2e/lib.sh"
 command -v faketime >/dev/null || { fail "faketime is not installed (bash .ci/setup installs it)"; finish; exit 1; }
+# faketime preloads its library before a sanitizer build's runtime; that order is fine here.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
 SIM='sim:?clock=virtual&seed=7'
 declare -A LIMIT=([seed]=4 [trek]=2 [silbernagel]=5)
 
