@@ -74,11 +74,16 @@ void add_report(CLI::App& app, Context& ctx) {
     report::print_athlete_report(ctx.out(), ctx.format(), r);
   });
 
-  auto* clinic = app.add_subcommand("clinic", "Every athlete: plan step, last session, red flags, missing logs; units due");
+  auto* clinic = app.add_subcommand("clinic", "Every athlete (each plan first brought up to its evidence): step, last session, red flags, missing logs; units due");
   clinic->add_option("--html", a->html, "Also write a self-contained HTML page")->type_name("FILE");
   add_time_options(clinic, *a);
   clinic->callback([&ctx, a] {
     auto o = options_from(*a);
+    // Every plan as its evidence implies now (decisions stored once), never a stale one.
+    auto fresh = plan::refresh_all_plans(ctx.store(), ctx.user(), now());
+    for (const auto& e : fresh.added)
+      ctx.note(fmt::format("plan decision for {}: {}", e["athlete_id"].get<std::string>(), e["reason"].get<std::string>()));
+    for (const auto& why : fresh.not_decided) ctx.warn(why);
     auto t = o.until.value_or(now());
     auto rows = report::clinic_rows(ctx.store(), o, t);
     auto units = report::unit_rows(ctx.store(), t, 14);

@@ -366,7 +366,7 @@ complete -c lever -n "__lever_at 'sim'" -l baud -x
 complete -c lever -n "__lever_at 'sim'" -l no-pacing
 complete -c lever -n "__lever_at 'sim'" -l seconds -x
 complete -c lever -f -n "__lever_at 'report'" -a 'athlete' -d 'Week by week: sessions, support, knee load, pain, decisions'
-complete -c lever -f -n "__lever_at 'report'" -a 'clinic' -d 'Every athlete: plan step, last session, red flags, missing logs; units due'
+complete -c lever -f -n "__lever_at 'report'" -a 'clinic' -d 'Every athlete (each plan first brought up to its evidence): step, last session, red flags, missing logs; units due'
 complete -c lever -f -n "__lever_at 'report'" -a 'session' -d 'One session: summary, pain check-ins and the telemetry trace'
 complete -c lever -f -n "__lever_at 'report'" -a 'calibration' -d 'A unit\'s calibration certificate (the newest calibration, or --record)'
 complete -c lever -f -n "__lever_at 'report'" -a 'units' -d 'Every unit: serial, firmware, calibration state and due date'

@@ -35,12 +35,20 @@ const Profile& profile(const std::string& name) {
               "use seed (the default: pain <= 4/10 during), trek (<= 2/10) or silbernagel (<= 5/10)");
 }
 
-TimePoint session_end(const SessionSummary& s) { return s.ended_at ? *s.ended_at : s.started_at; }
-
 namespace {
 
 // A configured number of hours (possibly fractional) as a clock duration.
 std::chrono::seconds in_hours(double h) { return std::chrono::seconds(static_cast<long>(h * 3600)); }
+
+}  // namespace
+
+TimePoint session_end(const SessionSummary& s) { return s.ended_at ? *s.ended_at : s.started_at; }
+
+TimePoint follow_up_deadline(const EngineRules& rules, const SessionSummary& s) {
+  return session_end(s) + in_hours(rules.follow_up_deadline_h);
+}
+
+namespace {
 
 int swelling_rank(const std::string& s) {
   if (s == "mild") return 1;
@@ -187,8 +195,7 @@ Response classify_response(const Profile& p, const EngineRules& rules, const Ses
     missing += fmt::format(" ({})", list);
   }
   if (!missing.empty()) {
-    bool final = next_start.has_value() ||
-                 now >= session_end(s) + in_hours(rules.follow_up_deadline_h);
+    bool final = next_start.has_value() || now >= follow_up_deadline(rules, s);
     return {final ? ResponseKind::missing : ResponseKind::pending, missing};
   }
   std::string during_words = during_seen ? fmt::format("during {}/10 <= {}/10", during, p.during_limit)

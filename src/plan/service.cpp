@@ -15,12 +15,22 @@ namespace lever::plan {
 
 using nlohmann::json;
 
+Error partial_evidence(const Error& e, const std::string& athlete) {
+  return Error(Exit::invalid_data, fmt::format("{}; lever will not decide the plan of '{}' on partial evidence", e.what(), athlete),
+               "'lever store check' lists every damaged record; restore the file from a backup or remove it, then try again");
+}
+
+const std::vector<std::string>& summary_fields() {
+  static const std::vector<std::string> f = {"id", "athlete_id", "started_at", "ended_at", "status", "plan_step", "support_pct",
+                                             "measured_support_pct", "max_pain_during", "stop_reason"};
+  return f;
+}
+
 std::vector<SessionSummary> sessions_for_athlete(const Store& store, const std::string& athlete) {
   // Through the session reader: a session file unchanged since the last read is not opened again.
   SessionQuery q;
   q.athlete = athlete;
-  q.fields = {"id", "athlete_id", "started_at", "ended_at", "status", "plan_step", "support_pct", "measured_support_pct",
-              "max_pain_during", "stop_reason"};
+  q.fields = summary_fields();
   std::vector<SessionSummary> out;
   for (const auto& doc : read_sessions(store, q)) out.push_back(session_summary(doc));
   return out;
@@ -28,14 +38,20 @@ std::vector<SessionSummary> sessions_for_athlete(const Store& store, const std::
 
 EngineInput engine_input(const Store& store, const nlohmann::json& plan, const nlohmann::json& athlete_doc, TimePoint now) {
   const std::string athlete = athlete_doc.value("id", "");
-  EngineInput in{plan, {}, {}, athlete_doc, now, {}};
+  std::vector<SessionSummary> sessions;
   try {
-    in.sessions = sessions_for_athlete(store, athlete);
+    sessions = sessions_for_athlete(store, athlete);
   } catch (const Error& e) {
     if (e.code() != Exit::invalid_data) throw;
-    throw Error(Exit::invalid_data, fmt::format("{}; lever will not decide the plan of '{}' on partial evidence", e.what(), athlete),
-                "'lever store check' lists every damaged record; restore the file from a backup or remove it, then try again");
+    throw partial_evidence(e, athlete);
   }
+  return engine_input(store, plan, athlete_doc, now, std::move(sessions));
+}
+
+EngineInput engine_input(const Store& store, const nlohmann::json& plan, const nlohmann::json& athlete_doc, TimePoint now,
+                         std::vector<SessionSummary> sessions) {
+  const std::string athlete = athlete_doc.value("id", "");
+  EngineInput in{plan, std::move(sessions), {}, athlete_doc, now, {}};
   auto log = read_pain_log(store, athlete);
   refuse_unreadable(log.problems, fmt::format("the pain log of '{}'", athlete));
   for (const auto& e : log.entries) in.pain.push_back(pain_record(e));

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "lever/calibrate/check.hpp"
+#include "lever/plan/engine.hpp"
 #include "lever/report/html.hpp"
 #include "lever/store/pain_log.hpp"
 #include "lever/store/athletes.hpp"
@@ -64,7 +65,9 @@ std::vector<json> clinic_rows(Store& store, const ReportOptions& opt, TimePoint 
     row["red_flags"] = flags;
     row["plan_status"] = "none";
     row["review"] = false;
-    if (auto plan = store.load(collection("plan"), id, {"current_step", "status", "steps", "review"})) {
+    plan::EngineRules rules;  // an athlete without a plan: the default evidence windows
+    if (auto plan = store.load(collection("plan"), id, {"current_step", "status", "steps", "review", "profile", "rules"})) {
+      rules = plan::engine_rules(*plan);
       int step = plan->value("current_step", 1);
       row["plan_status"] = plan->value("status", "");
       row["plan_step"] = step;
@@ -80,9 +83,14 @@ std::vector<json> clinic_rows(Store& store, const ReportOptions& opt, TimePoint 
       row["last_session_at"] = s.value("started_at", "");
       row["last_session_status"] = s.value("status", "");
       auto end = parse_iso(s.value("ended_at", json()).is_string() ? s["ended_at"].get<std::string>() : s.value("started_at", ""));
+      // Logged: a next-day entry the engine counts, felt inside the window after the session (domain.md, Evidence).
       bool logged = false;
-      for (const auto& e : apply_corrections(store.read_log_tail(collection("pain"), id, 20, {"id", "kind", "corrects", "when", "at"})).entries)
-        if (e.value("when", "") == "next-day" && end && parse_iso(e.value("at", "")).value_or(TimePoint{}) > *end) logged = true;
+      for (const auto& e : apply_corrections(store.read_log_tail(collection("pain"), id, 20, {"id", "kind", "corrects", "when", "at"})).entries) {
+        auto at = parse_iso(e.value("at", ""));
+        if (e.value("when", "") != "next-day" || !end || !at) continue;
+        auto since = duration<double, std::ratio<3600>>(*at - *end).count();
+        if (*at > *end && since >= rules.follow_up_min_h && since <= rules.follow_up_window_h) logged = true;
+      }
       if (logged) row["follow_up"] = "logged";
       else if (end && now_t - *end > duration<double, std::ratio<3600>>(grace_h)) row["follow_up"] = "missing";
       else row["follow_up"] = "due";

@@ -15,6 +15,7 @@
 #include "lever/store/schemas.hpp"
 #include "lever/util/error.hpp"
 #include "lever/util/fs.hpp"
+#include "lever/util/hash.hpp"
 
 namespace lever {
 
@@ -32,15 +33,11 @@ void fill(const struct stat& st, FileStamp& out) {
 // Names what the entries were made by: the index format, session.schema.json (a document valid
 // under one schema may not be under the next) and the field list; any change rebuilds the index.
 std::string index_key() {
-  uint64_t h = 1469598103934665603ull;  // FNV-1a
-  auto mix = [&](std::string_view s) {
-    for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
-    h = (h ^ 0xff) * 1099511628211ull;
-  };
-  mix(std::to_string(kFormat));
-  mix(schemas::embedded().at("session.schema.json"));
-  for (const auto& f : indexed_session_fields()) mix(f);
-  return fmt::format("{:016x}", h);
+  Fnv1a h;
+  h.mix(std::to_string(kFormat));
+  h.mix(schemas::embedded().at("session.schema.json"));
+  for (const auto& f : indexed_session_fields()) h.mix(f);
+  return fmt::format("{:016x}", h.value());
 }
 
 // Splits the next tab-separated field off `line`.

@@ -131,6 +131,32 @@ for P in seed trek silbernagel; do
   check "re-decided after entry $E was amended" "$OUT"
   at_expect 0 2 10:05 --json plan history ann
   same "$(jq '[.[] | select(.kind == "decision")] | length' <<<"$OUT")" "2" "[$ROW] asking again stores nothing new"
+
+  ROW="$P: report clinic shows the decision new evidence implies, stored once"
+  setup "$P"
+  session 1 10:00
+  at_expect 0 1 12:00 --json report clinic
+  same "$(jq -r '.athletes[0] | .plan_status + " " + .follow_up' <<<"$OUT")" "active due" "[$ROW] waiting for the follow-up"
+  at_expect 0 2 08:00 log-pain ann 0 --when next-day --session "$SID" --swelling significant
+  at_expect 0 2 09:00 --json report clinic
+  same "$(jq -r '.athletes[0] | .plan_status + " " + .follow_up' <<<"$OUT")" "suspended logged" "[$ROW] after the red flag"
+  check "plan decision for ann: suspended" "$ERR"
+  at_expect 0 2 09:05 --json report clinic
+  lacks "plan decision" "$ERR"
+  at_expect 0 2 09:06 --json plan history ann
+  same "$(jq '[.[] | select(.kind == "decision")] | length' <<<"$OUT")" "1" "[$ROW] asking again stores nothing new"
+
+  ROW="$P: report clinic holds a plan once the follow-up deadline passes"
+  setup "$P"
+  session 1 10:00
+  at_expect 0 1 12:30 log-pain ann 0 --when next-day --session "$SID"
+  at_expect 0 1 13:00 --json report clinic
+  same "$(jq -r '.athletes[0].follow_up' <<<"$OUT")" "due" "[$ROW] an entry 2.5 h after the session is not the next-day log"
+  lacks "plan decision" "$ERR"
+  at_expect 0 4 10:00 --json report clinic
+  check "plan decision for ann: held at" "$ERR"
+  check "no 24-h log after the 2026-12-01 session" "$ERR"
+  same "$(jq -r '.athletes[0].follow_up' <<<"$OUT")" "missing" "[$ROW] the follow-up column"
 done
 
 ROW="void: a voided red flag stays in the log; the engine's suspension waits for a clinician"

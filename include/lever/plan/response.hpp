@@ -47,4 +47,8 @@ std::optional<std::string> follow_up_problem(const Profile& p, const EngineRules
 /// The session's end (ended_at, else started_at).
 TimePoint session_end(const SessionSummary& s);
 
+/// From when a follow-up log still missing for session s is final (held for missing evidence), not
+/// awaited: its end plus the rules' deadline (domain.md, Evidence).
+TimePoint follow_up_deadline(const EngineRules& rules, const SessionSummary& s);
+
 }  // namespace lever::plan

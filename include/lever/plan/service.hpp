@@ -10,8 +10,15 @@
 #include "lever/plan/engine.hpp"
 #include "lever/plan/plan.hpp"
 #include "lever/store/store.hpp"
+#include "lever/util/error.hpp"
 
 namespace lever::plan {
+
+/// The session fields the engine reads (SessionQuery::fields for session_summary).
+const std::vector<std::string>& summary_fields();
+
+/// The refusal to decide a plan on partial evidence: e (a session that cannot be read) with the repair.
+Error partial_evidence(const Error& e, const std::string& athlete);
 
 /// Every session summary of the athlete in the store (sessions/*.json with that athlete_id). A session
 /// file that cannot be read throws Error(invalid_data) naming it: nothing is skipped silently.
@@ -31,6 +38,22 @@ std::vector<nlohmann::json> refresh_plan(Store& store, const std::string& athlet
 /// Error(invalid_data) naming the file (and line) when any of it cannot be read: the engine never
 /// decides on partial evidence.
 EngineInput engine_input(const Store& store, const nlohmann::json& plan, const nlohmann::json& athlete, TimePoint now);
+
+/// The same with the athlete's sessions already read (the overviews read every session once).
+EngineInput engine_input(const Store& store, const nlohmann::json& plan, const nlohmann::json& athlete, TimePoint now,
+                         std::vector<SessionSummary> sessions);
+
+/// What bringing every plan up to its evidence did (refresh_all_plans).
+struct RefreshAll {
+  std::vector<nlohmann::json> added;    ///< the decisions stored, each with its "athlete_id"
+  std::vector<std::string> not_decided; ///< why a plan could not be brought up to date (evidence unreadable)
+};
+
+/// Brings every athlete's plan up to what its evidence implies, for the overviews (report clinic,
+/// today): every session is read once, the engine runs for each plan in parallel, and only a plan
+/// whose evidence implies new decisions is saved (update_plan under the lock). A plan whose evidence
+/// cannot be read is left as stored and named in not_decided, with the file; the others go on.
+RefreshAll refresh_all_plans(Store& store, const std::string& user, TimePoint now);
 
 /// The unit whose capacity a plan is checked against: --unit (Error(not_found) if absent from the
 /// store), else the only unit in the store, else none; `why` says which (for a note).

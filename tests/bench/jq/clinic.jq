@@ -1,6 +1,7 @@
 # The athlete rows of `lever report clinic`, computed by jq from the same files (tests/bench/jq/clinic.sh).
 # Input: every session document (a stream). Arguments: $athletes, $plans (every document of each),
 # $pain (the last 20 lines of every pain log), $now (epoch seconds), $grace (follow-up hours).
+# A next-day entry is "logged" only inside the plan's evidence window (rules, default 8-36 h after the end).
 include "common";
 
 (reduce inputs as $s ({};
@@ -23,6 +24,9 @@ include "common";
        | if $s == null then {}
          else ((if ($s.ended_at | type) == "string" then $s.ended_at else $s.started_at end) | ts) as $fin
            | {last_session_id: $s.id, last_session_at: $s.started_at, last_session_status: $s.status,
-              follow_up: (if any(($logs[$ath.id] // [])[]; .when == "next-day" and (.at | ts) > $fin) then "logged"
+              follow_up: (($plan[$ath.id].rules // {}) as $r
+                          | if any(($logs[$ath.id] // [])[]; .when == "next-day" and ((.at | ts) - $fin) as $d
+                                   | $d > 0 and $d >= ($r.follow_up_min_h // 8) * 3600 and $d <= ($r.follow_up_window_h // 36) * 3600)
+                          then "logged"
                           elif $now - $fin > $grace * 3600 then "missing" else "due" end)}
          end))
