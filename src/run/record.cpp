@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "lever/store/collections.hpp"
+#include "lever/store/pain_log.hpp"
 #include "lever/util/error.hpp"
 
 namespace lever::run {
@@ -137,8 +138,11 @@ std::vector<int> PainWatcher::poll() {
   } catch (const Error&) {
     return out;
   }
-  for (const auto& e : tail) {
-    if (e.value("when", "") != "during" || !seen_.insert(e.value("id", "")).second) continue;
+  // Corrected as every reader sees the log: an amendment (a score typed 3 meant 8) counts as a new
+  // score under its own ID; a voided entry is gone (a stop it caused stands: the belt stopped safely).
+  for (const auto& e : apply_corrections(std::move(tail)).entries) {
+    std::string id = e.contains("amended_by") ? e["amended_by"].get<std::string>() : e.value("id", "");
+    if (e.value("when", "") != "during" || !seen_.insert(id).second) continue;
     auto sid = e.contains("session_id") && e["session_id"].is_string() ? e["session_id"].get<std::string>() : "";
     auto at = parse_iso(e.value("at", ""));
     if (sid == session_ || (sid.empty() && at && *at >= started_)) out.push_back(e.value("score", 0));

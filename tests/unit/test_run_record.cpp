@@ -102,4 +102,19 @@ TEST_CASE("run records: the pain watcher sees new 'during' entries of this sessi
   }
   CHECK(w.poll() == std::vector<int>{3, 6});
   CHECK(w.poll().empty());
+  // A score corrected during the run (typed 3, meant 9) reaches the loop as a new score; a voided
+  // one is simply gone.
+  auto correction = [](const std::string& id, const std::string& kind, const std::string& of) {
+    return json{{"schema_version", 1}, {"id", id},     {"athlete_id", "ann"}, {"kind", kind}, {"corrects", of},
+                {"reason", "typo"},    {"logged_at", format_iso(now())}, {"by", "t"}};
+  };
+  {
+    auto lock = store.lock();
+    json amend = correction("c1", "amend", "p1");
+    amend["score"] = 9;
+    store.append(collection("pain"), "ann", amend);
+    store.append(collection("pain"), "ann", correction("c2", "void", "p3"));
+  }
+  CHECK(w.poll() == std::vector<int>{9});
+  CHECK(w.poll().empty());
 }
