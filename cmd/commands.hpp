@@ -30,4 +30,8 @@ void add_demo(CLI::App& app, Context& ctx);      ///< lever demo
 void add_completions(CLI::App& app, Context& ctx);  ///< lever completions SHELL (hidden)
 void add_ids(CLI::App& app, Context& ctx);          ///< lever __ids KIND (hidden, for completions)
 
+/// Brings every plan up to its evidence (plan::refresh_all_plans) for an overview, naming each new
+/// decision on stderr and warning of each plan it could not decide (defined in plan.cpp).
+void refresh_every_plan(Context& ctx);
+
 }  // namespace lever::cmd

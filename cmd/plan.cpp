@@ -227,6 +227,13 @@ void add_clinician_commands(CLI::App& app, Context& ctx, const std::shared_ptr<P
 
 }  // namespace
 
+void refresh_every_plan(Context& ctx) {
+  auto fresh = refresh_all_plans(ctx.store(), ctx.user(), now());
+  for (const auto& e : fresh.added)
+    ctx.note(fmt::format("plan decision for {}: {}", e["athlete_id"].get<std::string>(), e["reason"].get<std::string>()));
+  for (const auto& why : fresh.not_decided) ctx.warn(why);
+}
+
 void add_plan(CLI::App& app, Context& ctx) {
   auto a = std::make_shared<PlanArgs>();
   app.require_subcommand(1);
@@ -262,8 +269,9 @@ void add_plan(CLI::App& app, Context& ctx) {
   sh->add_option("ATHLETE", a->athlete, "Athlete ID")->required();
   sh->callback([&ctx, a] { show_plan(ctx, a->athlete); });
 
-  auto* ls = app.add_subcommand("list", "List every plan with its status and current step");
+  auto* ls = app.add_subcommand("list", "List every plan with its status and current step (each brought up to its evidence first)");
   ls->callback([&ctx] {
+    refresh_every_plan(ctx);  // every status as its evidence implies now, never a stale one
     std::vector<json> rows;
     for (const auto& id : ctx.store().list(collection("plan"))) {
       try {

@@ -79,11 +79,7 @@ void add_report(CLI::App& app, Context& ctx) {
   add_time_options(clinic, *a);
   clinic->callback([&ctx, a] {
     auto o = options_from(*a);
-    // Every plan as its evidence implies now (decisions stored once), never a stale one.
-    auto fresh = plan::refresh_all_plans(ctx.store(), ctx.user(), now());
-    for (const auto& e : fresh.added)
-      ctx.note(fmt::format("plan decision for {}: {}", e["athlete_id"].get<std::string>(), e["reason"].get<std::string>()));
-    for (const auto& why : fresh.not_decided) ctx.warn(why);
+    refresh_every_plan(ctx);  // every plan as its evidence implies now (stored once), never a stale one
     auto t = o.until.value_or(now());
     auto rows = report::clinic_rows(ctx.store(), o, t);
     auto units = report::unit_rows(ctx.store(), t, 14);

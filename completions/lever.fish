@@ -202,7 +202,7 @@ complete -c lever -f -n "__lever_at 'log-pain'" -a '(lever __ids athlete 2>/dev/
 complete -c lever -f -n "__lever_at 'log-pain'" -a '0 1 2 3 4 5 6 7 8 9 10'
 complete -c lever -f -n "__lever_at 'plan'" -a 'new' -d 'Build the athlete\'s graded-exposure plan from a template'
 complete -c lever -f -n "__lever_at 'plan'" -a 'show' -d 'Show a plan: its steps, support forces and estimated knee load'
-complete -c lever -f -n "__lever_at 'plan'" -a 'list' -d 'List every plan with its status and current step'
+complete -c lever -f -n "__lever_at 'plan'" -a 'list' -d 'List every plan with its status and current step (each brought up to its evidence first)'
 complete -c lever -f -n "__lever_at 'plan'" -a 'next' -d 'Decide on completed sessions and print the next session\'s prescription'
 complete -c lever -f -n "__lever_at 'plan'" -a 'history' -d 'List the plan\'s decisions, overrides, suspensions and resumptions'
 complete -c lever -f -n "__lever_at 'plan'" -a 'templates' -d 'List the built-in and store templates'

@@ -143,6 +143,9 @@ for P in seed trek silbernagel; do
   check "plan decision for ann: suspended" "$ERR"
   at_expect 0 2 09:05 --json report clinic
   lacks "plan decision" "$ERR"
+  at_expect 0 2 09:05 --json plan list
+  same "$(jq -r '.[0].status' <<<"$OUT")" "suspended" "[$ROW] plan list"
+  lacks "plan decision" "$ERR"
   at_expect 0 2 09:06 --json plan history ann
   same "$(jq '[.[] | select(.kind == "decision")] | length' <<<"$OUT")" "1" "[$ROW] asking again stores nothing new"
 
@@ -157,6 +160,8 @@ for P in seed trek silbernagel; do
   check "plan decision for ann: held at" "$ERR"
   check "no 24-h log after the 2026-12-01 session" "$ERR"
   same "$(jq -r '.athletes[0].follow_up' <<<"$OUT")" "missing" "[$ROW] the follow-up column"
+  at_expect 0 4 10:01 --json plan list
+  lacks "plan decision" "$ERR"
 done
 
 ROW="void: a voided red flag stays in the log; the engine's suspension waits for a clinician"
