@@ -350,7 +350,7 @@ rt_fault overload-lowering overload=1.4@14s \
   '{"phases": [{"kind": "run", "duration_s": 3, "support_pct": 40, "speed_kmh": 2}]}' \
   3 stopped/unit-fault overload FAULT lowering &
 RT_PIDS+=($!)
-rt_fault disconnect disconnect@6s '{"phases": [{"kind": "run", "duration_s": 30, "support_pct": 30, "speed_kmh": 4}]}' \
+rt_fault disconnect disconnect@10s '{"phases": [{"kind": "run", "duration_s": 30, "support_pct": 30, "speed_kmh": 4}]}' \
   6 stopped/link-lost - HOLD run &
 RT_PIDS+=($!)
 
