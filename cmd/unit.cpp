@@ -187,7 +187,19 @@ void add_unit(CLI::App& app, Context& ctx) {
   l->callback([&ctx, a] {
     auto unit = open(ctx, *a);
     device::release_support(*unit, a->lower_rate, {});
-    ctx.note(fmt::format("support released; unit is {}", device::state_name(unit->status().state)));
+    // The state the unit reports after the release (release_support waits for the status after DISARM).
+    const auto& st = unit->status();
+    if (st.state == device::State::idle)
+      ctx.note("support released; unit is IDLE (disarmed)");
+    else if (st.state == device::State::fault || st.state == device::State::estop)
+      ctx.note(fmt::format("support lowered to {:.1f} N; unit is {} ({}): clear the cause, 'lever unit reset', then "
+                           "'lever unit lower' again to disarm",
+                           st.target_n, device::state_name(st.state), device::describe_faults(st.faults)));
+    else
+      throw Error(Exit::unit_unavailable,
+                  fmt::format("support lowered to {:.1f} N, but the unit still reports {} after DISARM", st.target_n,
+                              device::state_name(st.state)),
+                  "run 'lever unit info' to see the unit's state; then 'lever unit lower' again");
   });
 
   auto* r = app.add_subcommand("reset", "Operator reset of a latched FAULT/ESTOP once its cause is cleared (-> HOLD)");

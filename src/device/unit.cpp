@@ -1,5 +1,6 @@
 #include "lever/device/unit.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <utility>
 
@@ -16,11 +17,12 @@ const char* kLostHint =
     "watchdog time";
 }
 
-Unit::Unit(std::unique_ptr<transport::Transport> t) : t_(std::move(t)) { last_rx_ = t_->clock().now(); }
+Unit::Unit(std::unique_ptr<transport::Transport> t) : t_(std::move(t)) { last_rx_ = last_tx_ = t_->clock().now(); }
 
 void Unit::send(Frame& f) {
   f.seq = ++seq_;
   t_->write(encode(f));
+  last_tx_ = clock().now();
 }
 
 void Unit::no_answer(const std::string& verb) const {
@@ -47,6 +49,7 @@ Frame Unit::command(const std::string& verb, Frame args, bool stop_interrupts) {
   for (int attempt = 0; attempt < kMaxTries && !reply_; ++attempt) {
     if (attempt > 0) ++stats_.resends;
     t_->write(bytes);  // same sequence number on every try: the unit executes it once
+    if (verb != "HELLO" && verb != "CAL") last_tx_ = clock().now();  // the read-only queries do not feed the watchdog
     auto deadline = clock().now() + kReplyTimeout;
     while (!reply_ && clock().now() < deadline) {
       pump(deadline - clock().now());
@@ -93,8 +96,10 @@ void Unit::handle(const Frame& f) {
       ++stats_.bad_frames;
       return;
     }
-    if (has_status_ && st->unit_ms + 1000 < status_.unit_ms) {
-      sync_.unit_restarted = true;  // the unit clock went backwards: it rebooted and restarted its sequence
+    // The line is FIFO and a duplicate repeats its time: a unit clock that went backwards at all
+    // means the unit rebooted and restarted its sequence (even within a second of its last boot).
+    if (has_status_ && st->unit_ms < status_.unit_ms) {
+      sync_.unit_restarted = true;
       sync_.valid = false;
       have_unit_seq_ = false;
     }
@@ -128,6 +133,10 @@ void Unit::handle(const Frame& f) {
 
 bool Unit::pump(Nanos wait) {
   char buf[1024];
+  // Wake up when the link timeout runs out, however long the caller waits: a silence inside a long
+  // wait (a support coming down for 20 s) is a lost link as soon as it lasts kLinkTimeout.
+  if (stats_.frames > 0)
+    wait = std::min(wait, std::max(Nanos(0), last_rx_ + kLinkTimeout - clock().now()) + std::chrono::milliseconds(1));
   size_t n = t_->read(buf, sizeof buf, wait);
   if (stop_requested() && stop_wakeup_pending()) {
     consume_stop_wakeup();  // noticed: later waits (the HOLD answer) wait normally

@@ -65,7 +65,7 @@ public:
       unit_.arm();
       unit_.set_targets(sent_);
       unit_.start();
-      drive();
+      if (drive()) release();
     } catch (const Error& e) {
       stop_on_error(e);
     }
@@ -106,16 +106,76 @@ private:
   void stop(const std::string& reason, Exit code, const std::string& message) {
     res_.status = "stopped";
     res_.stop_reason = reason;
+    res_.stop_phase = phase_;
     res_.code = code;
     res_.message = message;
-    event({{"event", "stop"}, {"t_s", t_}, {"stop_reason", reason}, {"message", message}});
+    event({{"event", "stop"}, {"t_s", t_}, {"stop_reason", reason}, {"stop_phase", phase_}, {"message", message}});
+  }
+
+  // Where the session is, in words for messages.
+  std::string during() const {
+    if (phase_ == "start") return "while the unit was armed and started";
+    if (phase_ == "stopping") return "while the belt was coming to rest";
+    if (phase_ == "lowering") return "while the support was being lowered";
+    return "during the " + phase_ + " phase";
+  }
+
+  // What the unit does now, in words: the belt stops (unless it already rests) and the support is held.
+  std::string held_words(const device::Status& s) const {
+    return fmt::format("{}support held at {:.1f} N", phase_ == "lowering" ? "" : "belt stopping, ", s.target_n);
+  }
+
+  // Stops on the unit's own account: it left RUN, refused a command or latched a fault. The record
+  // names every fault bit it shows; the link fault (the unit's watchdog) is exit 6, any other exit 3.
+  void stop_for_unit(const device::Status& s) {
+    res_.faults = device::fault_names(s.faults);
+    event({{"event", "fault"}, {"t_s", t_}, {"state", device::state_name(s.state)}, {"faults", res_.faults}, {"phase", phase_}});
+    if (device::stopped_for_link(s.faults)) {
+      stop("link-lost", Exit::unit_unavailable,
+           fmt::format("the unit's watchdog put it in {} {}: no control frame from lever reached it within its {} ms, although "
+                       "lever sent one every {} ms (frames are being lost on the link); {}",
+                       device::state_name(s.state), during(), unit_.identity().limits.watchdog_ms, opt_.tick.count(),
+                       held_words(s)));
+      return;
+    }
+    stop(fault_stop_reason(s.faults), Exit::safety,
+         fmt::format("the unit went to {} {}: {}; {}", device::state_name(s.state), during(),
+                     s.faults ? device::describe_faults(s.faults) : "no fault recorded (operator HOLD)", held_words(s)));
+  }
+
+  // The unit's watchdog must see a frame from lever at least every watchdog_ms. A lever that was
+  // suspended (Ctrl-Z, SIGSTOP), starved of CPU or blocked writing its output has not fed it: the unit
+  // has put itself in HOLD by its own clock, and there is no resuming without an operator.
+  bool check_fed() {
+    const int wd = unit_.identity().limits.watchdog_ms;
+    const auto gap = unit_.clock().now() - unit_.last_sent();
+    if (wd <= 0 || gap <= std::chrono::milliseconds(wd)) return true;
+    hold();
+    try {  // the unit's own account: HOLD with the link fault when its watchdog ran out first
+      unit_.wait_for([this](const device::Status& st) { return unit_.status_fresh() && device::is_safe_state(st.state); },
+                     std::chrono::milliseconds(500));
+    } catch (const Error&) {
+    }
+    const auto& s = unit_.status();
+    res_.faults = device::fault_names(s.faults);
+    event({{"event", "fault"}, {"t_s", t_}, {"state", device::state_name(s.state)}, {"faults", res_.faults}, {"phase", phase_}});
+    stop("watchdog", Exit::unit_unavailable,
+         fmt::format("lever sent the unit no control frame for {:.0f} ms {}, longer than the unit's {} ms watchdog (lever was "
+                     "suspended, starved of CPU or blocked writing its output): {} (HOLD{}); {}",
+                     device::to_ms(gap), during(), wd,
+                     (s.faults & device::kFaultLink) ? "the unit's watchdog put it in HOLD" : "lever put the unit in HOLD",
+                     s.faults ? ", " + device::describe_faults(s.faults) : "", held_words(s)));
+    return false;
   }
 
   void stop_on_error(const Error& e) {
     if (res_.status == "stopped") return;
     if (e.code() == Exit::unit_unavailable) {
       hold();  // in case only the answers are lost; the unit's watchdog holds it anyway
-      stop("link-lost", Exit::unit_unavailable, std::string(e.what()) + "; the unit holds by its watchdog (belt stopping, support held)");
+      stop("link-lost", Exit::unit_unavailable,
+           fmt::format("{} {}; {}", e.what(), during(),
+                       phase_ == "lowering" ? "the unit was in HOLD: the support stays where the lowering left it"
+                                            : "the unit holds by its watchdog (belt stopping, support held)"));
       return;
     }
     hold();
@@ -125,23 +185,29 @@ private:
       unit_.wait_for([](const device::Status& st) { return st.faults != 0; }, std::chrono::milliseconds(300));
     } catch (const Error&) {
     }
-    std::uint32_t faults = unit_.has_status() ? unit_.status().faults : 0;
-    res_.faults = device::fault_names(faults);
-    stop(faults ? fault_stop_reason(faults) : "error", e.code() == Exit::ok ? Exit::failure : e.code(), e.what());
+    // A command refused for the unit's state means the unit left RUN on its own (a fault, the
+    // watchdog, an operator's HOLD): that, not the refused command, is what happened.
+    const auto* nak = dynamic_cast<const device::NakError*>(&e);
+    const bool unit_left = nak && nak->reason() == device::Nak::state;
+    if (unit_.has_status()) {
+      const auto& s = unit_.status();
+      if (s.faults || s.state == device::State::fault || s.state == device::State::estop ||
+          (unit_left && device::is_safe_state(s.state))) {
+        stop_for_unit(s);
+        return;
+      }
+    }
+    stop(phase_ == "lowering" ? "release-failed" : "error", e.code() == Exit::ok ? Exit::failure : e.code(), e.what());
   }
 
   bool check_unit() {
     const auto& s = unit_.status();
     if (!unit_.status_fresh() || s.state == device::State::run || s.state == device::State::armed) return true;
+    const device::Status seen = s;  // hold() reads frames: judge what made the loop stop
     hold();  // defence in depth: the unit is already safe, the command costs nothing
     if (!unit_.clock().is_virtual() && unit_.clock_sync().valid)
-      res_.timing["fault_to_hold_ms"] = device::to_ms(unit_.clock().now() - unit_.host_time_of(s.unit_ms));
-    res_.faults = device::fault_names(s.faults);
-    event({{"event", "fault"}, {"t_s", t_}, {"state", device::state_name(s.state)}, {"faults", res_.faults}});
-    const auto reason = fault_stop_reason(s.faults);
-    stop(reason, device::stopped_for_link(s.faults) ? Exit::unit_unavailable : Exit::safety,
-         fmt::format("the unit went to {}: {}; belt stopping, support held at {:.1f} N", device::state_name(s.state),
-                     s.faults ? device::describe_faults(s.faults) : "no fault recorded (watchdog or operator HOLD)", s.target_n));
+      res_.timing["fault_to_hold_ms"] = device::to_ms(unit_.clock().now() - unit_.host_time_of(seen.unit_ms));
+    stop_for_unit(seen);
     return false;
   }
 
@@ -183,12 +249,13 @@ private:
     return false;
   }
 
-  void drive() {
+  // Drives the program and brings the belt to rest; true when it got there without a stop.
+  bool drive() {
     auto& clock = unit_.clock();
     const auto& prog = opt_.program;
     const auto& lim = unit_.identity().limits;
     const double total = prog.total_s();
-    const auto t0 = clock.now();
+    const auto t0 = t0_ = clock.now();
     size_t phase = SIZE_MAX;
     double next_tel = 0, next_ev = 0, next_view = 0, last_t = 0;
     bool ending = false;
@@ -204,17 +271,19 @@ private:
         res_.signal = device::stop_signal();
         stop(res_.signal == 2 ? "user" : "signal", static_cast<Exit>(128 + res_.signal),
              fmt::format("stopped by signal {}: the unit holds (belt stopping, support held)", res_.signal));
-        return;
+        return false;
       }
       t_ = secs(clock.now() - t0);
-      const auto& st = unit_.status();
-      if (!check_unit()) return;
       size_t ph = phase_at(prog, std::min(t_, total));
       const Phase& p = prog.phases[ph];
+      phase_ = t_ >= total ? "stopping" : p.kind;
+      if (!check_fed()) return false;
+      const auto& st = unit_.status();
+      if (!check_unit()) return false;
       sum_.add(p, st, t_ - last_t);
       last_t = t_;
-      if (!check_pain(t_)) return;
-      if (!check_store()) return;
+      if (!check_pain(t_)) return false;
+      if (!check_store()) return false;
       if (ph != phase && !ending) {
         phase = ph;
         event({{"event", "phase"}, {"t_s", t_}, {"phase", p.name}, {"kind", p.kind}, {"duration_s", p.duration_s},
@@ -226,7 +295,7 @@ private:
         ending = true;
         goal.speed_kmh = 0;  // the belt comes to rest under control, support stays
         goal.incline_pct = 0;
-        if (sent_.speed_kmh == 0 && unit_.status_fresh() && st.speed_kmh <= 0.05) break;
+        if (sent_.speed_kmh == 0 && unit_.status_fresh() && st.speed_kmh <= 0.05) return true;
       }
       // Targets go out at most every kSetPeriodS (each SET waits for its ACK on the line); the ramp
       // step covers the time since the last one, so the rate stays within the slew limits.
@@ -234,6 +303,7 @@ private:
       if (since_set >= kSetPeriodS) {
         auto want = ramp_toward(sent_, goal, lim, since_set);
         if (want.force_n != sent_.force_n || want.speed_kmh != sent_.speed_kmh || want.incline_pct != sent_.incline_pct) {
+          if (!check_fed()) return false;
           unit_.set_targets(want);
           sent_ = want;
           last_set_t_ = t_;
@@ -264,13 +334,48 @@ private:
                         st.incline_pct, st.cadence_spm, p.cadence_target_spm,
                         st.faults ? device::describe_faults(st.faults) : ""});
       }
+      if (!check_fed()) return false;  // a hook that blocked (a paused terminal) must not look alive
       unit_.heartbeat();  // only after this tick's checks passed
     }
-    hold();
-    device::release_support(unit_, opt_.release_rate_n_s, {});
-    unit_.wait_for([](const device::Status& st) { return st.state == device::State::idle; }, std::chrono::seconds(1));
-    res_.message = "session complete: belt stopped, support lowered, unit disarmed";
-    event({{"event", "released"}, {"t_s", secs(clock.now() - t0)}});
+  }
+
+  // The belt rests: HOLD, lower the support at the release rate, check the load cells followed, and
+  // disarm. A fault the unit latches meanwhile stops the session there, with the support held.
+  void release() {
+    auto& clock = unit_.clock();
+    phase_ = "lowering";
+    event({{"event", "phase"}, {"t_s", t_}, {"phase", "lowering"}, {"kind", "lowering"}});
+    unit_.hold();  // an unanswered HOLD is a lost link (stop_on_error); the unit's watchdog holds it then
+    auto safe = [](const device::Status& st) {
+      return st.faults || st.state == device::State::fault || st.state == device::State::estop;
+    };
+    unit_.wait_for([this](const device::Status&) { return unit_.status_fresh(); }, std::chrono::milliseconds(300));
+    if (safe(unit_.status())) {  // latched while the belt came to rest: the support stays held
+      t_ = secs(clock.now() - t0_);
+      stop_for_unit(unit_.status());
+      return;
+    }
+    try {
+      device::release_support(unit_, opt_.release_rate_n_s, {});
+    } catch (const Error& e) {
+      t_ = secs(clock.now() - t0_);
+      if (unit_.has_status() && safe(unit_.status())) stop_for_unit(unit_.status());
+      else if (e.code() == Exit::unit_unavailable) stop_on_error(e);
+      else stop("release-failed", e.code(), fmt::format("{} ({})", e.what(), during()));
+      return;
+    }
+    t_ = secs(clock.now() - t0_);
+    const auto& st = unit_.status();
+    if (safe(st)) {
+      stop_for_unit(st);
+    } else if (st.state != device::State::idle) {
+      stop("release-failed", Exit::safety,
+           fmt::format("the support was lowered to {:.1f} N, but the unit reports {} after DISARM, not IDLE", st.target_n,
+                       device::state_name(st.state)));
+    } else {
+      res_.message = "session complete: belt stopped, support lowered, unit disarmed";
+      event({{"event", "released"}, {"t_s", t_}});
+    }
   }
 
   device::Unit& unit_;
@@ -280,6 +385,8 @@ private:
   LoopResult res_;
   device::Targets sent_{0, 0, 0};
   double t_ = 0;
+  std::string phase_ = "start";  // LoopResult::stop_phase
+  Nanos t0_{0};                  // when the program started
   double next_pain_poll_ = 0;
   double last_set_t_ = 0;
   std::vector<double> periods_;

@@ -87,6 +87,7 @@ void finish_session(Context& ctx, json session, const LoopResult& res, bool plan
   const std::string athlete = session["athlete_id"];
   session["status"] = res.status;
   session["stop_reason"] = res.stop_reason.empty() ? json(nullptr) : json(res.stop_reason);
+  session["stop_phase"] = res.stop_phase.empty() ? json(nullptr) : json(res.stop_phase);
   session["ended_at"] = format_iso(now());
   for (auto it = res.summary.begin(); it != res.summary.end(); ++it)
     if (it.key() != "support_pct" || !session.contains("support_pct")) session[it.key()] = it.value();
@@ -141,6 +142,12 @@ void finish_session(Context& ctx, json session, const LoopResult& res, bool plan
                     ? "the session document is saved; fix the disk (free space, check it) before the next session"
                 : res.stop_reason == "link-lost"
                     ? "check the cable and the unit; release the runner with 'lever unit lower' once it answers"
+                : res.stop_reason == "watchdog"
+                    ? "check the runner and release the support with 'lever unit lower'; run lever in the foreground on a "
+                      "machine that is not overloaded (Ctrl-Z, a paused terminal or an unread output pipe stalls it)"
+                : res.stop_reason == "release-failed"
+                    ? "the runner may still hang in the harness: lower them following the unit's manual; have the unit "
+                      "checked ('lever unit info') before the next session"
                     : "check the runner; release the support with 'lever unit lower' (after 'lever unit reset' for a latched fault)");
   ctx.note(res.message);
 }

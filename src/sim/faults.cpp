@@ -17,17 +17,18 @@ struct KindRow {
   double default_value;     // used when "=value" is absent
   bool value_is_duration;   // "=2s" sets duration_s
   double default_duration;
+  bool takes_value = true;  // false: "=value" means nothing for this fault, so it is refused
 };
 
 const KindRow kKinds[] = {
     {"drop", FaultKind::drop, 0.01, false, 0},         {"corrupt", FaultKind::corrupt, 0.01, false, 0},
     {"dup", FaultKind::dup, 0.01, false, 0},           {"delay", FaultKind::delay, 0.05, false, 0},
     {"silence", FaultKind::silence, 0, true, 2},       {"link-timeout", FaultKind::link_timeout, 0, true, 2},
-    {"stall", FaultKind::stall, 0, false, 0},          {"drift", FaultKind::drift, 0.2, false, 0},
+    {"stall", FaultKind::stall, 0, false, 0, false},   {"drift", FaultKind::drift, 0.2, false, 0},
     {"sensor", FaultKind::sensor, 0.15, false, 0},     {"overload", FaultKind::overload, 1.4, false, 0},
     {"estop", FaultKind::estop, 0, true, 1},           {"key", FaultKind::key, 0, true, 1},
-    {"overspeed", FaultKind::overspeed, 0, false, 0},  {"wdreset", FaultKind::wdreset, 0, false, 0},
-    {"disconnect", FaultKind::disconnect, 0, false, 0}, {"config", FaultKind::config, 0, false, 0},
+    {"overspeed", FaultKind::overspeed, 0, false, 0, false},  {"wdreset", FaultKind::wdreset, 0, false, 0, false},
+    {"disconnect", FaultKind::disconnect, 0, false, 0, false}, {"config", FaultKind::config, 0, false, 0, false},
     {"proto", FaultKind::proto, 2, false, 0},          {"noise", FaultKind::noise, 3, false, 2},
 };
 
@@ -92,6 +93,8 @@ FaultPlan parse_faults(const std::string& spec) {
       e.at_s = parse_time_s(at, ok);
       if (at.empty() || !ok) throw bad("the time after '@' must be like 30s, 500ms or 2m (at most a day)");
     }
+    if (has_value && !row->takes_value)
+      throw bad(fmt::format("'{}' takes no value (write {}[@time])", row->name, row->name));
     if (has_value) {
       if (row->value_is_duration) {
         e.duration_s = parse_time_s(value, ok);
@@ -109,6 +112,8 @@ FaultPlan parse_faults(const std::string& spec) {
           ok = e.value <= 1.0;
       }
       if (ok && row->kind == FaultKind::noise) ok = e.value <= 10000;  // N: a hundred times a runner's weight
+      if (ok && row->kind == FaultKind::proto && (e.value != std::floor(e.value) || e.value > 65535))
+        throw bad("the protocol version must be a whole number from 0 to 65535");
       if (!ok)
         throw bad("the value must be a non-negative number (a probability 0-1, a percentage, or a duration of at "
                   "most a day)");

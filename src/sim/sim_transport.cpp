@@ -20,7 +20,8 @@ namespace lever::sim {
 
 namespace {
 
-const char* kSimOptions = "faults, seed, time-scale, clock=real|virtual, mass, cadence, gain-error, offset-error, nvram, serial";
+const char* kSimOptions =
+    "faults, seed, time-scale, clock=real|virtual, mass, cadence, gain-error, offset-error, nvram, serial, log";
 
 double number(const transport::PortSpec& spec, const std::string& key, double fallback) {
   auto it = spec.options.find(key);
@@ -42,7 +43,7 @@ double number(const transport::PortSpec& spec, const std::string& key, double fa
 
 void check_sim_options(const transport::PortSpec& spec) {
   static const char* known[] = {"faults", "seed", "time-scale", "clock", "mass", "cadence", "gain-error",
-                                "offset-error", "nvram", "serial"};
+                                "offset-error", "nvram", "serial", "log"};
   for (const auto& [k, v] : spec.options) {
     if (std::find(std::begin(known), std::end(known), k) == std::end(known))
       throw Error(Exit::usage, fmt::format("unknown simulator option '{}' in port '{}'", k, spec.text),
@@ -65,6 +66,8 @@ void check_sim_options(const transport::PortSpec& spec) {
   if (number(spec, "time-scale", 1) > 1000)
     throw Error(Exit::usage, "time-scale must be at most 1000", "e.g. time-scale=10; clock=virtual runs as fast as it can");
   if (auto it = spec.options.find("faults"); it != spec.options.end()) parse_faults(it->second);
+  if (auto it = spec.options.find("log"); it != spec.options.end() && it->second.empty())
+    throw Error(Exit::usage, fmt::format("empty log file in port '{}'", spec.text), "e.g. sim:?log=/tmp/unit.log");
 }
 
 SimConfig sim_config(const transport::PortSpec& spec, const std::filesystem::path& store_dir) {
@@ -102,6 +105,29 @@ NvramLock::NvramLock(const std::filesystem::path& nvram_file, const std::string&
 
 NvramLock::~NvramLock() {
   if (fd_ >= 0) ::close(fd_);
+}
+
+SimTransport::~SimTransport() {
+  if (log_fd_ >= 0) ::close(log_fd_);
+}
+
+void SimTransport::log_to(const std::filesystem::path& file) {
+  int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) {
+    const int err = errno;
+    throw Error(Exit::usage,
+                fmt::format("cannot open the simulator log {}: {}", file.string(),
+                            err == ELOOP ? "it is a symbolic link" : std::strerror(err)),
+                "give log= a file you can write in an existing directory, not a symbolic link, e.g. sim:?log=/tmp/unit.log");
+  }
+  if (log_fd_ >= 0) ::close(log_fd_);
+  log_fd_ = fd;
+  // One write per line with O_APPEND: the simulator's own account, complete up to the last line
+  // even when lever is killed; a failing write must not disturb the unit it describes.
+  sim_.log = [this](const std::string& line) {
+    std::string l = line + '\n';
+    [[maybe_unused]] auto n = ::write(log_fd_, l.data(), l.size());
+  };
 }
 
 SimTransport::SimTransport(SimConfig cfg, std::unique_ptr<device::Clock> clock, std::string name)
@@ -145,7 +171,9 @@ std::unique_ptr<transport::Transport> open_sim_transport(const transport::PortSp
   auto it = spec.options.find("clock");
   if (it != spec.options.end() && it->second == "virtual") clock = std::make_unique<device::VirtualClock>();
   else clock = std::make_unique<device::RealClock>(number(spec, "time-scale", 1));
-  return std::make_unique<SimTransport>(std::move(cfg), std::move(clock), spec.text);
+  auto t = std::make_unique<SimTransport>(std::move(cfg), std::move(clock), spec.text);
+  if (auto log = spec.options.find("log"); log != spec.options.end()) t->log_to(log->second);
+  return t;
 }
 
 }  // namespace lever::sim

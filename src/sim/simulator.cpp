@@ -140,8 +140,10 @@ void Simulator::handle(const Frame& f) {
   // host has died must not keep its belt running.
   if (f.verb != "HELLO" && f.verb != "CAL") last_host_frame_ = now_;
   if (have_host_seq_ && f.seq == host_seq_ && !last_reply_.empty()) {
-    // A resend of the command just answered: answer again, never execute twice.
-    out_.emplace_back(out_.empty() ? now_ : std::max(now_, out_.back().first), last_reply_);
+    // A resend of the command just answered: answer again, never execute twice; a silent unit sends
+    // nothing at all, its answers to resends included.
+    if (silence_until_ <= static_cast<double>(now_) / 1e6)
+      out_.emplace_back(out_.empty() ? now_ : std::max(now_, out_.back().first), last_reply_);
     return;
   }
   host_seq_ = f.seq;

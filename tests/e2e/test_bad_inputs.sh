@@ -86,6 +86,9 @@ w kindless.json '{"id": "x"}\n'
 w badplan.json '{"kind": "lever-plan", "schema_version": 1}\n'
 w badtmpl.json '{"kind": "lever-template", "schema_version": 1, "id": "mine"}\n'
 w builtin.json "$(sed 's/%/%%/g' "$LEVER_SOURCE_DIR/src/plan/templates/$(ls "$LEVER_SOURCE_DIR/src/plan/templates" | head -1)")"
+# safety record (issue 14): a simulator log that is a symbolic link to a file elsewhere
+echo "not the simulator's" >"$TMP/elsewhere.log"
+ln -s "$TMP/elsewhere.log" "$IN/log-link"
 printf '%s\n' "$(cat "$LEVER_STORE/plans/ann.json")" | sed 's/"athlete_id": "ann"/"athlete_id": "ghost"/; s/"id": "ann"/"id": "ghost"/' >"$IN/ghostplan.json"
 cp "$LEVER_STORE/plans/ann.json" "$IN/annplan.json"
 mkdir -p "$IN/adir"

@@ -3,7 +3,13 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
 
+#include "lever/device/drive.hpp"
+#include "lever/sim/faults.hpp"
 #include "lever/util/error.hpp"
 #include "sim_fixture.hpp"
 
@@ -267,4 +273,125 @@ TEST_CASE("the same seed replays the same faults") {
     return s.unit->link_stats().lost_frames;
   };
   CHECK(run("faults=drop=0.1&seed=5") == run("faults=drop=0.1&seed=5"));
+}
+
+namespace {
+
+// Runs at 120 N with the belt at rest for 3 s, then HOLD: where an operator's release starts.
+void held_at_120(SimUnit& s) {
+  s.run_at(120, 0);
+  s.loop(3);
+  s.unit->hold();
+}
+
+}  // namespace
+
+TEST_CASE("release: the support comes down, the unit disarms, and the status read after DISARM shows IDLE") {
+  SimUnit s;
+  held_at_120(s);
+  release_support(*s.unit, 10, {});
+  CHECK(s.unit->status_fresh());
+  CHECK(s.unit->status().state == State::idle);  // what 'lever unit lower' prints, not the HOLD before DISARM
+  CHECK(s.sim->state() == State::idle);
+}
+
+TEST_CASE("release: a fault latched while the support comes down ends it there, named, the support held") {
+  struct Case {
+    const char* faults;
+    const char* name;
+    lever::Exit code;
+    State state;
+  };
+  // The lowering runs from about 3.2 s to 15 s (120 N at 10 N/s).
+  const Case cases[] = {{"overload=1.5@7s", "overload", lever::Exit::safety, State::fault},
+                        {"overspeed@7s", "overspeed", lever::Exit::safety, State::fault},
+                        {"sensor=0.5@7s", "sensor", lever::Exit::safety, State::fault},
+                        {"estop=1s@7s", "estop", lever::Exit::safety, State::estop},
+                        {"wdreset@7s", "wdreset", lever::Exit::safety, State::fault}};
+  for (const auto& c : cases) {
+    const std::string spec = c.faults;
+    CAPTURE(spec);
+    SimUnit s("faults=" + spec);
+    held_at_120(s);
+    try {
+      release_support(*s.unit, 10, {});
+      FAIL("release_support should throw");
+    } catch (const lever::Error& e) {
+      CHECK(e.code() == c.code);
+      CHECK(std::string(e.what()).find(c.name) != std::string::npos);
+      CHECK(std::string(e.what()).find("lowered") != std::string::npos);
+    }
+    CHECK(s.sim->state() == c.state);
+    double held = s.sim->status().target_n;
+    CHECK(held > 20);  // the fault found it about 40 N down: held there, not dropped to 0
+    s.unit->poll(2s);
+    CHECK(s.sim->status().target_n == doctest::Approx(held));  // and the lowering does not go on
+  }
+}
+
+TEST_CASE("release: an actuator that stalls while lowering is not disarmed with the runner still carried") {
+  SimUnit s("faults=stall@6s");
+  held_at_120(s);
+  try {
+    release_support(*s.unit, 10, {});
+    FAIL("release_support should throw");
+  } catch (const lever::Error& e) {
+    CHECK(e.code() == lever::Exit::safety);
+    CHECK(std::string(e.what()).find("did not follow") != std::string::npos);
+  }
+  CHECK(s.sim->state() == State::hold);
+  CHECK(s.sim->status().meas_n > 50);
+}
+
+TEST_CASE("release: a unit latched before the release is lowered and stays latched (RESET first to disarm)") {
+  SimUnit s("faults=estop=1s@2s");
+  s.run_at(120, 0);
+  s.loop(3);
+  REQUIRE(s.sim->state() == State::estop);
+  release_support(*s.unit, 10, {});  // the e-stop was the reason to lower: no error for it
+  CHECK(s.sim->state() == State::estop);
+  CHECK(s.unit->status().target_n <= 0.05);
+}
+
+TEST_CASE("fault scripts: a value for a fault that takes none, or a fractional protocol version, is refused by name") {
+  for (const char* bad : {"stall=1", "overspeed=3@2s", "wdreset=1", "disconnect=1s@2s", "config=2", "proto=1.5",
+                          "proto=99999999", "estop@1s,stall=0"}) {
+    const std::string spec = bad;
+    CAPTURE(spec);
+    try {
+      lever::sim::parse_faults(bad);
+      FAIL("parse_faults should refuse");
+    } catch (const lever::Error& e) {
+      CHECK(e.code() == lever::Exit::usage);
+      const std::string what = e.what();
+      CHECK((what.find("takes no value") != std::string::npos || what.find("whole number") != std::string::npos));
+    }
+  }
+  auto p = lever::sim::parse_faults("stall@1s,overspeed,wdreset@2s,disconnect@3s,config,proto=3");
+  CHECK(p.events.size() == 6);
+  CHECK(p.events.back().value == 3);
+}
+
+TEST_CASE("sim:?log=FILE: the simulator's own account of the unit, never through a symbolic link") {
+  test::TempDir dir;
+  const auto log = dir.path / "unit.log";
+  {
+    SimUnit s("faults=estop=1s@2s&log=" + log.string());
+    s.run_at(100, 4);
+    s.loop(4);
+  }
+  std::ifstream f(log);
+  std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  CHECK(text.find("IDLE -> ARMED (host ARM)") != std::string::npos);
+  CHECK(text.find("RUN -> ESTOP (hardware e-stop pressed)") != std::string::npos);
+  CHECK(text.find("support held at") != std::string::npos);
+  std::filesystem::create_symlink(dir.path / "elsewhere", dir.path / "link.log");
+  try {
+    SimUnit s("log=" + (dir.path / "link.log").string());
+    FAIL("a symbolic link should be refused");
+  } catch (const lever::Error& e) {
+    CHECK(e.code() == lever::Exit::usage);
+    CHECK(std::string(e.what()).find("symbolic link") != std::string::npos);
+  }
+  CHECK(!std::filesystem::exists(dir.path / "elsewhere"));
 }

@@ -2,6 +2,8 @@
 // stops, and every simulator fault ending in the unit's safe state with the right stop reason.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "lever/run/loop.hpp"
 #include "lever/sim/simulator.hpp"
 #include "sim_fixture.hpp"
@@ -43,7 +45,7 @@ TEST_CASE("run loop: a 30-minute session completes on the virtual clock, release
   CHECK(s.sim->state() == State::idle);
   CHECK(s.sim->status().target_n == doctest::Approx(0).epsilon(0.01));
   CHECK(telemetry >= 1800);
-  CHECK(phases == 2);  // run, then stop
+  CHECK(phases == 3);  // run, then stop (the belt), then lowering (the support)
   CHECK(r.summary["duration_s"].get<double>() >= 1800);
   CHECK(r.summary["distance_km"].get<double>() == doctest::Approx(4.5).epsilon(0.02));
   CHECK(r.summary["measured_support_pct"].get<double>() == doctest::Approx(20).epsilon(0.05));
@@ -117,4 +119,120 @@ TEST_CASE("run loop: records that cannot be saved stop the session with the unit
   CHECK(r.code == Exit::failure);
   CHECK(r.message.find("Input/output error") != std::string::npos);
   CHECK(r.summary["duration_s"].get<double>() < 60);
+}
+
+namespace {
+
+// A 6-second session at 20 % of 75 kg (147 N) and 9 km/h: the belt comes to rest from about 6 s to
+// 11.6 s (80 % of 2 km/h/s), then the support comes down at 10 N/s from about 12 s to 27 s.
+run::LoopResult short_session(test::SimUnit& s, const run::LoopHooks& h = {}) { return run::run_loop(*s.unit, options(0.1), h); }
+
+bool has_fault(const run::LoopResult& r, const std::string& name) {
+  return std::find(r.faults.begin(), r.faults.end(), name) != r.faults.end();
+}
+
+}  // namespace
+
+TEST_CASE("run loop: the short session's shutdown windows (the cases below rely on them)") {
+  test::SimUnit s;
+  double stop_t = -1, lower_t = -1, released_t = -1;
+  run::LoopHooks h;
+  h.event = [&](const nlohmann::json& e) {
+    if (e["event"] == "phase" && e["phase"] == "stop") stop_t = e["t_s"];
+    if (e["event"] == "phase" && e["phase"] == "lowering") lower_t = e["t_s"];
+    if (e["event"] == "released") released_t = e["t_s"];
+  };
+  auto r = short_session(s, h);
+  CHECK(r.status == "completed");
+  CHECK(r.stop_phase.empty());
+  CHECK(stop_t == doctest::Approx(6).epsilon(0.02));
+  CHECK(lower_t > 10.5);
+  CHECK(lower_t < 12.5);
+  CHECK(released_t > 25);
+  CHECK(s.sim->state() == State::idle);
+}
+
+TEST_CASE("run loop: a fault while the belt comes to rest or the support comes down stops the session") {
+  struct Case {
+    const char* faults;
+    const char* phase;
+    const char* reason;
+    const char* fault;  // a fault name the record must hold ("" = none)
+    Exit code;
+    State state;        // the unit's state by the simulator's own account
+  };
+  const Case cases[] = {
+      {"overload=1.5@8s", "stopping", "unit-fault", "overload", Exit::safety, State::fault},
+      {"overspeed@8s", "stopping", "unit-fault", "overspeed", Exit::safety, State::fault},
+      {"estop=1s@8s", "stopping", "e-stop", "estop", Exit::safety, State::estop},
+      {"key=1s@8s", "stopping", "safety-key", "key", Exit::safety, State::estop},
+      {"link-timeout=2s@8s", "stopping", "link-lost", "", Exit::unit_unavailable, State::hold},
+      {"silence=2s@8s", "stopping", "link-lost", "", Exit::unit_unavailable, State::hold},
+      {"overload=1.5@18s", "lowering", "unit-fault", "overload", Exit::safety, State::fault},
+      {"overspeed@18s", "lowering", "unit-fault", "overspeed", Exit::safety, State::fault},
+      {"sensor=0.5@18s", "lowering", "unit-fault", "sensor", Exit::safety, State::fault},
+      {"wdreset@18s", "lowering", "unit-fault", "wdreset", Exit::safety, State::fault},
+      {"estop=1s@18s", "lowering", "e-stop", "estop", Exit::safety, State::estop},
+      {"key=1s@18s", "lowering", "safety-key", "key", Exit::safety, State::estop},
+      {"silence=2s@18s", "lowering", "link-lost", "", Exit::unit_unavailable, State::hold},
+      {"disconnect@18s", "lowering", "link-lost", "", Exit::unit_unavailable, State::hold},
+      {"stall@18s", "lowering", "release-failed", "", Exit::safety, State::hold},
+  };
+  for (const auto& c : cases) {
+    const std::string spec = c.faults;
+    CAPTURE(spec);
+    test::SimUnit s("faults=" + spec);
+    auto r = short_session(s);
+    CHECK(r.status == "stopped");
+    CHECK(r.stop_phase == c.phase);
+    CHECK(r.stop_reason == c.reason);
+    CHECK(r.code == c.code);
+    if (*c.fault) CHECK(has_fault(r, c.fault));
+    CHECK(r.message.find(std::string(c.phase) == "lowering" ? "lowered" : "rest") != std::string::npos);
+    auto st = s.sim->status();
+    CHECK(st.state == c.state);
+    CHECK(st.speed_cmd_kmh == 0);
+    // Held where the fault found it, never dropped (a stalled actuator carries the runner although
+    // its target came down: that is why the release failed).
+    if (spec.rfind("stall", 0) == 0) CHECK(st.meas_n > 50);
+    else if (spec.rfind("disconnect", 0) != 0) CHECK(st.target_n > 5);
+  }
+}
+
+TEST_CASE("run loop: a host stalled past the unit's watchdog is a watchdog hold, exit 6, not a refused SET") {
+  for (int at_tick : {40, 100}) {  // while the support ramps (SETs going out) and at a steady pace
+    CAPTURE(at_tick);
+    test::SimUnit s;
+    int ticks = 0;
+    run::LoopHooks h;
+    // A hook that blocks for a second (a paused terminal, a stopped process) on the virtual clock.
+    h.pain_input = [&]() -> std::vector<int> {
+      if (++ticks == at_tick) s.unit->clock().sleep_until(s.unit->clock().now() + std::chrono::seconds(1));
+      return {};
+    };
+    auto r = run::run_loop(*s.unit, options(1), h);
+    CHECK(r.status == "stopped");
+    CHECK(r.stop_reason == "watchdog");
+    CHECK(r.code == Exit::unit_unavailable);
+    CHECK(has_fault(r, "link"));
+    CHECK(r.message.find("300 ms watchdog") != std::string::npos);
+    CHECK(r.message.find("refused") == std::string::npos);
+    CHECK(s.sim->state() == State::hold);
+    CHECK(s.sim->status().target_n > 5);
+  }
+}
+
+TEST_CASE("run loop: a fault latched before the first setpoint is reported as that fault, not a refused SET") {
+  for (const char* f : {"overload@0s", "overload=1.5@0s"}) {
+    CAPTURE(f);
+    test::SimUnit s(std::string("faults=") + f);
+    auto r = run::run_loop(*s.unit, options(1), {});
+    CHECK(r.status == "stopped");
+    CHECK(r.stop_reason == "unit-fault");
+    CHECK(r.code == Exit::safety);
+    CHECK(!r.faults.empty());
+    CHECK(r.message.find("refused") == std::string::npos);
+    CHECK(r.message.find(r.faults.front()) != std::string::npos);
+    CHECK(device::is_safe_state(s.sim->state()));
+  }
 }

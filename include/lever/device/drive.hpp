@@ -28,8 +28,20 @@ struct DriveResult {
 /// for the operator). Error(safety) when the unit leaves RUN on its own (fault, e-stop, watchdog).
 DriveResult drive(Unit& unit, const DriveOptions& opt, const std::function<void(const Status&)>& on_status);
 
-/// Operator release: belt must be stopped; lowers the support at `rate_n_s`, then disarms (HOLD/ARMED
-/// -> IDLE). Error(safety) when the unit refuses (e.g. latched fault: RESET first).
+/// Measured support (beyond a hung reference mass) still allowed once the release has brought the
+/// target to 0, or 15 % of the force held before, whichever is larger.
+inline constexpr double kReleaseToleranceN = 20;
+
+/// Operator release: waits for the belt to rest, lowers the support at `rate_n_s`, checks that the
+/// load cells followed, then disarms (HOLD/ARMED -> IDLE) and waits for the status that shows IDLE.
+/// A unit in FAULT/ESTOP is lowered but stays latched (RESET first). Error(safety) when the unit
+/// refuses, when the measured support does not come down, or when it latches a new fault meanwhile
+/// (Error(unit_unavailable) for a link fault); the unit then holds the support where it is.
 void release_support(Unit& unit, double rate_n_s, const std::function<void(const Status&)>& on_status);
+
+/// Throws when `s` shows a fault bit beyond `faults_before` or a stricter safe state than
+/// `state_before`: Error(safety) naming the new faults and `while_doing`, Error(unit_unavailable)
+/// for the watchdog's link fault.
+void require_no_new_fault(const Status& s, std::uint32_t faults_before, State state_before, const char* while_doing);
 
 }  // namespace lever::device

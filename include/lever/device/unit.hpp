@@ -160,6 +160,9 @@ public:
   Clock& clock() { return t_->clock(); }
   /// The PORT string.
   const std::string& port() const { return t_->name(); }
+  /// When lever last wrote a frame that feeds the unit's watchdog (any but HELLO and CAL), on this
+  /// unit's clock: a gap longer than Limits::watchdog_ms means the unit has put itself in HOLD.
+  Nanos last_sent() const { return last_tx_; }
 
 private:
   // Sends a command and waits for its answer; with `stop_interrupts`, a stop signal ends the wait and
@@ -184,6 +187,7 @@ private:
   bool have_unit_seq_ = false;
   std::uint16_t unit_seq_ = 0;
   Nanos last_rx_{0};
+  Nanos last_tx_{0};
   LinkStats stats_;
   ClockSync sync_;
 };

@@ -59,7 +59,10 @@ struct LoopHooks {
 /// How the loop ended.
 struct LoopResult {
   std::string status = "completed";   ///< completed or stopped
-  std::string stop_reason;            ///< empty, pain-limit, user, signal, e-stop, safety-key, unit-fault, unit-hold, link-lost, error
+  std::string stop_reason;            ///< empty, pain-limit, user, signal, e-stop, safety-key, unit-fault, unit-hold, link-lost, watchdog, release-failed, store-error, error
+  /// Where the session was when it stopped: start (arming), the phase kind (warm-up, run, walk,
+  /// cool-down), stopping (the belt coming to rest) or lowering (the support coming down); empty when completed.
+  std::string stop_phase;
   int signal = 0;                     ///< the stop signal, if any
   Exit code = Exit::ok;               ///< the exit code this outcome maps to
   std::string message;                ///< what happened, for people
@@ -76,7 +79,9 @@ std::pair<double, double> p50_p99(std::vector<double> v);
 
 /// Arms, drives the program and ends safe: on completion the belt stops under control and the support
 /// is lowered at release_rate_n_s; on any stop the unit is left in HOLD (or its latched FAULT/ESTOP)
-/// with the support held. Never throws for a stop: the outcome is in the result.
+/// with the support held. A fault the unit latches at any moment, the stop and the lowering included,
+/// stops the session (status stopped, exit 3, or 6 for the link); so does a host that fed the unit's
+/// watchdog too late (stop reason watchdog, exit 6). Never throws for a stop: the outcome is in the result.
 LoopResult run_loop(device::Unit& unit, const LoopOptions& opt, const LoopHooks& hooks);
 
 /// The stop reason for a unit that left RUN with these fault bits.

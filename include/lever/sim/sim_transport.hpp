@@ -10,7 +10,7 @@
 namespace lever::sim {
 
 /// Checks the options of a `sim:` PORT (faults, seed, time-scale, clock, mass, cadence, gain-error,
-/// offset-error, nvram, serial); throws Error(usage) naming an unknown or bad one.
+/// offset-error, nvram, serial, log); throws Error(usage) naming an unknown or bad one.
 void check_sim_options(const transport::PortSpec& spec);
 
 /// The simulator configuration a `sim:` PORT describes; its memory lives in <store>/sim/ unless nvram= says otherwise.
@@ -34,6 +34,13 @@ class SimTransport final : public transport::Transport {
 public:
   /// Builds the simulator from `cfg`, driven by `clock`; `name` is the PORT string.
   SimTransport(SimConfig cfg, std::unique_ptr<device::Clock> clock, std::string name);
+  /// Closes the simulator log.
+  ~SimTransport() override;
+  SimTransport(const SimTransport&) = delete;
+  SimTransport& operator=(const SimTransport&) = delete;
+  /// Appends the simulator's account (one line per state change and notable event, as `lever sim`
+  /// prints them) to `file` (created 0600, never through a symlink); Error when it cannot be opened.
+  void log_to(const std::filesystem::path& file);
   void write(std::string_view bytes) override;
   size_t read(char* buf, size_t cap, device::Nanos timeout) override;
   device::Clock& clock() override { return *clock_; }
@@ -49,6 +56,7 @@ private:
   NvramLock lock_;
   Simulator sim_;
   std::string pending_;
+  int log_fd_ = -1;
 };
 
 /// Opens `sim:` from a parsed PORT.
