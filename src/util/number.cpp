@@ -56,8 +56,11 @@ std::optional<double> read_decimal(std::string_view s) noexcept {
 }
 
 std::optional<long long> read_whole(std::string_view s) noexcept {
-  if (s.empty()) return std::nullopt;
-  if (s.front() == '+') s.remove_prefix(1);
+  // One optional sign, then digits only (from_chars would also take "-" after a "+" we removed).
+  if (!s.empty() && s.front() == '+') {
+    s.remove_prefix(1);
+    if (s.empty() || !digit(s.front())) return std::nullopt;
+  }
   if (s.empty() || !(digit(s.front()) || (s.front() == '-' && s.size() > 1 && digit(s[1])))) return std::nullopt;
   long long v = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
