@@ -7,6 +7,7 @@
 #include "lever/transport/transport.hpp"
 #include "lever/util/error.hpp"
 #include "lever/util/number.hpp"
+#include "lever/util/text.hpp"
 
 namespace lever::transport {
 
@@ -100,7 +101,12 @@ PortSpec parse_port(const std::string& text) {
 
 std::string resolve_port(const std::string& flag, const Store& store) {
   if (!flag.empty()) return flag;
-  if (const char* env = std::getenv("LEVER_PORT"); env && *env) return env;
+  // The environment is input too: the text rule holds for it as for --port (whose check is CLI11's).
+  if (const char* env = std::getenv("LEVER_PORT"); env && *env) {
+    if (auto why = text_problem(env, TextKind::name); !why.empty())
+      throw Error(Exit::usage, "LEVER_PORT " + why, "set LEVER_PORT to a port such as /dev/ttyUSB0 or sim:");
+    return env;
+  }
   nlohmann::json cfg;
   try {
     cfg = store.config();

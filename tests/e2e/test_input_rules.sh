@@ -97,6 +97,11 @@ done <<'ROWS'
 --seconds sim --tcp 127.0.0.1:0
 ROWS
 
+# The environment is input too: a port from LEVER_PORT follows the text rule.
+LEVER_PORT="sim:${ESC}[2J" expect 2 unit info
+has 'LEVER_PORT contains a control character (\x1b)' "$ERR"
+lacks "$ESC" "$ERR"
+
 # --- free text keeps control characters; tables and messages show them escaped; JSON is exact
 NOTE="${ESC}[31mred${BEL} over${CR}written"
 expect 0 athlete add eve --mass 60 --name "Eve Example" --note "$NOTE"
