@@ -178,7 +178,7 @@ std::chrono::seconds parse_duration(std::string_view s) {
   while (i < s.size()) {
     long n = 0;
     auto [p, ec] = std::from_chars(s.data() + i, s.data() + s.size(), n);
-    if (ec != std::errc{} || n < 0) throw bad();
+    if (ec != std::errc{} || n < 0 || n > 100000000) throw bad();  // no overflow in the sums below
     i = static_cast<size_t>(p - s.data());
     if (i == s.size()) {
       if (any) throw bad();
