@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "lever/cli/checks.hpp"
 #include "lever/store/pain_log.hpp"
 #include "lever/store/athletes.hpp"
 #include "lever/store/pain.hpp"
@@ -38,12 +39,13 @@ AthleteFields fields_from(const AthleteArgs& a, CLI::App* sub) {
 }
 
 void add_field_options(CLI::App* sub, AthleteArgs& a, bool mass_required) {
-  auto* m = sub->add_option("--mass", a.mass, "Body mass: kg, or with a unit (75kg, 165lb)")->type_name("KG");
+  auto* m = number_in(sub->add_option("--mass", a.mass, "Body mass: kg, or with a unit (75kg, 165lb)"), {20, 300}, Quantity::mass_kg)
+                ->type_name("KG");
   if (mass_required) m->required();
-  sub->add_option("--name", a.name, "Display name")->type_name("TEXT");
-  sub->add_option("--cadence", a.cadence, "Baseline running cadence, steps/min")->type_name("SPM");
+  sub->add_option("--name", a.name, "Display name (no control characters)")->type_name("NAME");
+  number_in(sub->add_option("--cadence", a.cadence, "Baseline running cadence"), {100, 240, false, "steps/min"})->type_name("SPM");
   sub->add_option("--side", a.side, "Affected knee")->check(CLI::IsMember({"left", "right", "both"}))->type_name("left|right|both");
-  sub->add_option("--baseline-pain", a.baseline_pain, "Resting pain, 0-10")->check(CLI::Range(0, 10))->type_name("N");
+  number_in(sub->add_option("--baseline-pain", a.baseline_pain, "Resting pain"), {0, 10, true})->type_name("N");
   sub->add_option("--note", a.note, "Free-text note")->type_name("TEXT");
 }
 
@@ -109,7 +111,8 @@ void add_athlete(CLI::App& app, Context& ctx) {
 
   auto* sh = app.add_subcommand("show", "Show an athlete with flags and the recent pain log");
   sh->add_option("ID", a->id, "Athlete ID")->required()->type_name("ATHLETE");
-  sh->add_option("--recent", a->recent, "How many recent pain entries to show")->check(CLI::Range(0, 100000))->capture_default_str();
+  number_in(sh->add_option("--recent", a->recent, "How many recent pain entries to show"), {0, 100000, true})
+      ->capture_default_str()->type_name("N");
   sh->callback([&ctx, a] {
     require_id("athlete", a->id);
     show(ctx, a->id, a->recent);

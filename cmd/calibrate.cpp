@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "lever/cli/checks.hpp"
 #include "lever/calibrate/check.hpp"
 #include "lever/calibrate/workflow.hpp"
 #include "lever/device/signals.hpp"
@@ -124,18 +125,22 @@ void add_calibrate(CLI::App& app, Context& ctx) {
   auto a = std::make_shared<CalArgs>();
   auto port_opt = [a](CLI::App* s) {
     s->add_option("--port", a->port, "Unit port (default: $LEVER_PORT, then the store's \"port\")")->type_name("PORT");
-    s->add_option("--reference", a->references, "Reference mass, repeatable, with an optional certificate ID (20kg:CERT-123)")
+    s->add_option("--reference", a->references,
+                  "Reference mass (above 0, at most 50 kg), repeatable, with an optional certificate ID (20kg:CERT-123)")
         ->type_name("KG[:CERT]");
-    s->add_option("--tolerance", a->tolerance, "Verification tolerance, N (default: max(2 N, 1 % of full scale))")
-        ->check(CLI::PositiveNumber)
+    number_in(s->add_option("--tolerance", a->tolerance, "Verification tolerance (default: max(2 N, 1 % of full scale))"),
+              {0.01, 1000, false, "N"})
         ->type_name("N");
     s->add_flag("--yes", a->yes, "No questions: the unit's rig hangs the reference masses (scripts, simulator)");
   };
   port_opt(&app);
-  app.add_option("--frame-height", a->frame_height, "Arm/frame height setting, cm (asked on a TTY; default: the unit's)")
+  number_in(app.add_option("--frame-height", a->frame_height, "Arm/frame height setting (asked on a TTY; default: the unit's)"),
+            {30, 250, false, "cm"})
       ->type_name("CM");
-  app.add_option("--due-days", a->due_days, "Days until the next calibration is due")->check(CLI::Range(1, 3650))->capture_default_str()->type_name("DAYS");
-  app.add_option("--sweep-points", a->sweep_points, "Actuator sweep points")->check(CLI::Range(3, 20))->capture_default_str()->type_name("N");
+  number_in(app.add_option("--due-days", a->due_days, "Days until the next calibration is due"), {1, 3650, true, "days"})
+      ->capture_default_str()->type_name("DAYS");
+  number_in(app.add_option("--sweep-points", a->sweep_points, "Actuator sweep points"), {3, 20, true})
+      ->capture_default_str()->type_name("N");
   app.require_subcommand(0, 1);
 
   auto* v = app.add_subcommand("verify", "The verification step alone, recorded as a check; nothing written to the unit");

@@ -12,6 +12,7 @@
 #include "lever/util/error.hpp"
 #include "lever/util/fs.hpp"
 #include "lever/util/ids.hpp"
+#include "lever/util/text.hpp"
 
 namespace lever::cmd {
 
@@ -105,8 +106,10 @@ void import(Context& ctx, const PainArgs& a) {
     for (const auto& e : errors) {
       for (const auto& f : e.fields) {
         if (++shown > 200) break;
-        std::cerr << fmt::format("lever: {}: line {}{}: {}\n", a.import_path == "-" ? "stdin" : a.import_path, e.line,
-                                 f.field.empty() ? "" : ", field " + f.field, f.message);
+        // The file's own text is quoted in these lines: shown escaped, never obeyed by the terminal.
+        std::cerr << escape_text(fmt::format("lever: {}: line {}{}: {}", a.import_path == "-" ? "stdin" : a.import_path, e.line,
+                                             f.field.empty() ? "" : ", field " + f.field, f.message))
+                  << '\n';
       }
     }
     if (shown > 200) std::cerr << fmt::format("lever: ... and more ({} bad records in all)\n", errors.size());

@@ -9,7 +9,9 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "lever/cli/checks.hpp"
 #include "lever/util/error.hpp"
+#include "lever/util/text.hpp"
 
 namespace {
 
@@ -32,9 +34,10 @@ const CommandRow kCommands[] = {
     {"__ids", "Print record IDs for shell completion", lever::cmd::add_ids},
 };
 
+// Messages quote what the user typed or a file held: shown escaped, so no text can drive the terminal.
 void print_error(const std::string& what, const std::string& hint) {
-  std::cerr << "lever: error: " << what << '\n';
-  if (!hint.empty()) std::cerr << "lever: hint: " << hint << '\n';
+  std::cerr << "lever: error: " << lever::escape_text(what, true) << '\n';
+  if (!hint.empty()) std::cerr << "lever: hint: " << lever::escape_text(hint, true) << '\n';
 }
 
 // CLI11 says only "A subcommand is required" for both a missing and a mistyped subcommand; this
@@ -81,6 +84,7 @@ int main(int argc, char** argv) {
   app.add_option("--user", g.user, "Who is acting, for the audit log (default: $LEVER_USER, then login name)")
       ->type_name("NAME");
   for (const auto& row : kCommands) row.add(*app.add_subcommand(row.name, row.description), ctx);
+  lever::apply_text_rule(app);  // every option and positional: valid UTF-8, control characters only in free text
 
   try {
     app.parse(argc, argv);

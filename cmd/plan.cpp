@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "lever/cli/checks.hpp"
 #include "lever/plan/rest.hpp"
 #include "lever/plan/service.hpp"
 #include "lever/plan/templates.hpp"
@@ -30,6 +31,9 @@ struct PlanArgs {
   int consecutive = 0, step = 0;
   bool replace = false;
 };
+
+// A plan has at most 100 steps (schemas/plan.schema.json).
+const NumberRange kStep{1, 100, true};
 
 // Reads FILE, or standard input for "-"; Error(not_found) when the file does not exist.
 std::string read_input(const std::string& file) {
@@ -200,7 +204,7 @@ void add_clinician_commands(CLI::App& app, Context& ctx, const std::shared_ptr<P
   auto* re = app.add_subcommand("resume", "Resume a suspended plan, optionally at another step");
   re->add_option("ATHLETE", a->athlete, "Athlete ID")->required();
   re->add_option("--reason", a->reason, "Why it is safe to resume")->required()->type_name("TEXT");
-  re->add_option("--step", a->step, "Resume at this step (default: where it stopped)")->type_name("N");
+  number_in(re->add_option("--step", a->step, "Resume at this step (default: where it stopped)"), kStep)->type_name("N");
   re->callback([&ctx, a, re] {
     std::optional<int> step;
     if (re->count("--step")) step = a->step;
@@ -210,7 +214,7 @@ void add_clinician_commands(CLI::App& app, Context& ctx, const std::shared_ptr<P
 
   auto* ov = app.add_subcommand("override", "Override the engine: move to a step, or replace its latest decision");
   ov->add_option("ATHLETE", a->athlete, "Athlete ID")->required();
-  auto* st = ov->add_option("--step", a->step, "Move to this step")->type_name("N");
+  auto* st = number_in(ov->add_option("--step", a->step, "Move to this step"), kStep)->type_name("N");
   auto* de = ov->add_option("--decision", a->decision, "Replace the engine's latest decision")->type_name("progress|hold|regress");
   st->excludes(de);
   ov->add_option("--reason", a->reason, "Why (stored in the history and audit log)")->required()->type_name("TEXT");
@@ -245,8 +249,11 @@ void add_plan(CLI::App& app, Context& ctx) {
       ->capture_default_str()->type_name("mild|moderate");
   nw->add_option("--profile", a->profile, "Pain-monitoring profile")->capture_default_str()->type_name("seed|trek|silbernagel");
   nw->add_option("--unit", a->unit, "Check support forces against this unit (default: the only unit in the store)")->type_name("UNIT");
-  nw->add_option("--consecutive", a->consecutive, "Acceptable sessions in a row before progressing (default 2)")->type_name("N");
-  nw->add_option("--speed", a->speed, "Running speed for every step (e.g. 8, 8kmh, 5mph)")->type_name("KMH");
+  number_in(nw->add_option("--consecutive", a->consecutive, "Acceptable sessions in a row before progressing (default 2)"),
+            {1, 10, true})
+      ->type_name("N");
+  number_in(nw->add_option("--speed", a->speed, "Running speed for every step (e.g. 8, 8kmh, 5mph)"), {1, 30}, Quantity::speed_kmh)
+      ->type_name("KMH");
   nw->add_flag("--replace", a->replace, "Replace an existing plan (its history goes with it; export it first)");
   nw->callback([&ctx, a, nw] {
     PlanRequest req;

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "lever/cli/checks.hpp"
 #include "lever/plan/service.hpp"
 #include "lever/report/athlete.hpp"
 #include "lever/report/calibration.hpp"
@@ -131,7 +132,8 @@ void add_report(CLI::App& app, Context& ctx) {
   });
 
   auto* units = app.add_subcommand("units", "Every unit: serial, firmware, calibration state and due date");
-  units->add_option("--due-within", a->due_days, "Call a unit 'due soon' this many days ahead")->capture_default_str();
+  number_in(units->add_option("--due-within", a->due_days, "Call a unit 'due soon' this many days ahead"), {0, 3650, true, "days"})
+      ->capture_default_str()->type_name("DAYS");
   units->callback([&ctx, a] { ctx.out().records(report::unit_columns(), report::unit_rows(ctx.store(), now(), a->due_days)); });
 
   auto* pain = app.add_subcommand("pain", "The athlete's raw pain and symptom log, for export");

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "lever/cli/checks.hpp"
 #include "lever/sim/server.hpp"
 #include "lever/sim/sim_transport.hpp"
 #include "lever/util/error.hpp"
@@ -28,18 +29,28 @@ void add_sim(CLI::App& app, Context& ctx) {
   auto* tcp = app.add_option("--tcp", a->tcp, "Listen for one host at HOST:PORT (or :PORT)")->type_name("ADDR");
   pty->excludes(tcp);
   app.add_option("--faults", a->faults, "Fault script, e.g. estop@30s,drift=5%@60s,drop=0.01,noise=4:2s@1s")->type_name("SPEC");
-  app.add_option("--seed", a->seed, "Seed for noise and fault dice (same seed, same run)")->capture_default_str();
-  app.add_option("--time-scale", a->time_scale, "Unit time runs X times faster than real time")
-      ->check(CLI::PositiveNumber)->capture_default_str()->type_name("X");
+  number_in(app.add_option("--seed", a->seed, "Seed for noise and fault dice (same seed, same run)"), {0, 9007199254740992.0, true})
+      ->capture_default_str()->type_name("N");
+  number_in(app.add_option("--time-scale", a->time_scale, "Unit time runs X times faster than real time"), {0.001, 1000})
+      ->capture_default_str()->type_name("X");
   app.add_option("--nvram", a->nvram, "Non-volatile memory file (default: <store>/sim/<serial>.json)")->type_name("FILE");
-  app.add_option("--serial", a->serial, "Serial number of a factory-fresh unit")->capture_default_str();
-  app.add_option("--mass", a->mass, "Runner mass in the harness (75kg, 165lb)")->type_name("KG");
-  app.add_option("--cadence", a->cadence, "Runner cadence, steps/min")->capture_default_str()->type_name("SPM");
-  app.add_option("--gain-error", a->gain_error, "Make the true load-cell gain differ from the calibration (3%)")->type_name("PCT");
-  app.add_option("--offset-error", a->offset_error, "Make the true load-cell zero differ by N newtons")->type_name("N");
-  app.add_option("--baud", a->baud, "Line rate to pace to (10 bits a byte)")->capture_default_str();
+  app.add_option("--serial", a->serial, "Serial number of a factory-fresh unit (ASCII letters, digits and '-', at most 32)")
+      ->capture_default_str()->type_name("SERIAL");
+  number_in(app.add_option("--mass", a->mass, "Runner mass in the harness (75kg, 165lb)"), {20, 300}, Quantity::mass_kg)
+      ->type_name("KG");
+  number_in(app.add_option("--cadence", a->cadence, "Runner cadence"), {60, 260, false, "steps/min"})
+      ->capture_default_str()->type_name("SPM");
+  number_in(app.add_option("--gain-error", a->gain_error, "Make the true load-cell gain differ from the calibration (3 or 3%)"),
+            {-50, 50}, Quantity::percent)
+      ->type_name("PCT");
+  number_in(app.add_option("--offset-error", a->offset_error, "Make the true load-cell zero differ by N newtons"),
+            {-1000, 1000, false, "N"})
+      ->type_name("N");
+  number_in(app.add_option("--baud", a->baud, "Line rate to pace to (10 bits a byte)"), {300, 4000000, true})
+      ->capture_default_str()->type_name("BAUD");
   app.add_flag("--no-pacing", a->no_pacing, "Do not pace to the line rate (not like a real cable)");
-  app.add_option("--seconds", a->seconds, "Stop after S seconds (default: until Ctrl-C)")->type_name("S");
+  number_in(app.add_option("--seconds", a->seconds, "Stop after S seconds (default: until Ctrl-C)"), {0, 86400, false, "s"})
+      ->type_name("S");
   app.callback([&ctx, a] {
     if (a->pty.empty() && a->tcp.empty())
       throw Error(Exit::usage, "lever sim needs --pty PATH or --tcp ADDR",
@@ -50,7 +61,8 @@ void add_sim(CLI::App& app, Context& ctx) {
     if (!a->faults.empty()) port += "&faults=" + a->faults;
     if (!a->nvram.empty()) port += "&nvram=" + a->nvram;
     if (!a->mass.empty()) port += "&mass=" + a->mass;
-    if (!a->gain_error.empty()) port += "&gain-error=" + a->gain_error;
+    // A percentage here (3 means 3 %), a share or a percentage in a port string: passed on as one.
+    if (!a->gain_error.empty()) port += fmt::format("&gain-error={}%", parse_percent(a->gain_error, "--gain-error"));
     if (!a->offset_error.empty()) port += "&offset-error=" + a->offset_error;
     port += fmt::format("&cadence={}", a->cadence);
     auto cfg = sim::sim_config(transport::parse_port(port), ctx.store().dir());

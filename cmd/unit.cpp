@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "lever/cli/checks.hpp"
 #include "lever/device/drive.hpp"
 #include "lever/device/records.hpp"
 #include "lever/device/signals.hpp"
@@ -145,6 +146,10 @@ void drive(Context& ctx, const UnitArgs& a) {
 
 }  // namespace
 
+// The status rates the protocol offers (device.md) and the support release rates lever allows.
+const NumberRange kRate{10, 100, true, "Hz"};
+const NumberRange kLowerRate{1, 20, false, "N/s"};
+
 void add_unit(CLI::App& app, Context& ctx) {
   auto a = std::make_shared<UnitArgs>();
   app.require_subcommand(1);
@@ -157,20 +162,24 @@ void add_unit(CLI::App& app, Context& ctx) {
 
   auto* w = app.add_subcommand("watch", "The live status stream (a table on a TTY, NDJSON for scripts)");
   port_opt(w);
-  w->add_option("--rate", a->rate, "Status rate, 10-100 Hz")->check(CLI::Range(10, 100))->capture_default_str()->type_name("HZ");
-  auto* c = w->add_option("--count", a->count, "Stop after N statuses")->check(CLI::PositiveNumber)->type_name("N");
-  auto* s = w->add_option("--seconds", a->seconds, "Stop after S seconds")->check(CLI::PositiveNumber)->type_name("S");
+  number_in(w->add_option("--rate", a->rate, "Status rate"), kRate)->capture_default_str()->type_name("HZ");
+  auto* c = number_in(w->add_option("--count", a->count, "Stop after N statuses"), {1, 1e9, true})->type_name("N");
+  auto* s = number_in(w->add_option("--seconds", a->seconds, "Stop after S seconds"), {0.01, 86400, false, "s"})->type_name("S");
   c->excludes(s);
   w->callback([&ctx, a] { watch(ctx, *a); });
 
   auto* d = app.add_subcommand("drive", "Technician test drive at fixed targets, then a safe stop and release");
   port_opt(d);
-  d->add_option("--support", a->support, "Support force, N")->required()->type_name("N");
-  d->add_option("--speed", a->speed, "Belt speed (km/h, or 6mph)")->capture_default_str()->type_name("KMH");
-  d->add_option("--incline", a->incline, "Incline, %")->capture_default_str()->type_name("PCT");
-  d->add_option("--seconds", a->seconds, "How long to run at the targets (default 10)")->check(CLI::PositiveNumber)->type_name("S");
-  d->add_option("--rate", a->rate, "Status rate, 10-100 Hz")->check(CLI::Range(10, 100))->capture_default_str()->type_name("HZ");
-  d->add_option("--lower-rate", a->lower_rate, "Support release rate at the end, N/s")->check(CLI::Range(1.0, 20.0))->capture_default_str();
+  number_in(d->add_option("--support", a->support, "Support force, within the unit's own limit too"), {0, 2000, false, "N"})
+      ->required()->type_name("N");
+  number_in(d->add_option("--speed", a->speed, "Belt speed, km/h or with a unit (6mph)"), {0, 30}, Quantity::speed_kmh)
+      ->capture_default_str()->type_name("KMH");
+  number_in(d->add_option("--incline", a->incline, "Incline"), {0, 30}, Quantity::percent)->capture_default_str()->type_name("PCT");
+  number_in(d->add_option("--seconds", a->seconds, "How long to run at the targets (default 10)"), {0.01, 3600, false, "s"})
+      ->type_name("S");
+  number_in(d->add_option("--rate", a->rate, "Status rate"), kRate)->capture_default_str()->type_name("HZ");
+  number_in(d->add_option("--lower-rate", a->lower_rate, "Support release rate at the end"), kLowerRate)
+      ->capture_default_str()->type_name("N/S");
   d->callback([&ctx, a] { drive(ctx, *a); });
 
   auto* h = app.add_subcommand("hold", "HOLD now: belt controlled stop, support held");
@@ -183,7 +192,7 @@ void add_unit(CLI::App& app, Context& ctx) {
 
   auto* l = app.add_subcommand("lower", "Operator release: lower the support slowly, then disarm");
   port_opt(l);
-  l->add_option("--rate", a->lower_rate, "Lowering rate, N/s")->check(CLI::Range(1.0, 20.0))->capture_default_str();
+  number_in(l->add_option("--rate", a->lower_rate, "Lowering rate"), kLowerRate)->capture_default_str()->type_name("N/S");
   l->callback([&ctx, a] {
     auto unit = open(ctx, *a);
     device::release_support(*unit, a->lower_rate, {});

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "lever/util/error.hpp"
+#include "lever/util/text.hpp"
 
 namespace lever {
 
@@ -49,13 +50,13 @@ void Context::audit(const std::string& action, const std::string& target, const 
 }
 
 void Context::note(const std::string& msg) {
-  if (!g.quiet) std::cerr << msg << '\n';
+  if (!g.quiet) std::cerr << escape_text(msg, true) << '\n';
 }
 
-void Context::warn(const std::string& msg) { std::cerr << "lever: warning: " << msg << '\n'; }
+void Context::warn(const std::string& msg) { std::cerr << "lever: warning: " << escape_text(msg, true) << '\n'; }
 
 void Context::debug(const std::string& msg) {
-  if (g.verbose > 0) std::cerr << "lever: " << msg << '\n';
+  if (g.verbose > 0) std::cerr << "lever: " << escape_text(msg, true) << '\n';
 }
 
 bool Context::stdout_tty() const { return ::isatty(STDOUT_FILENO) == 1; }

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "lever/util/error.hpp"
+#include "lever/util/text.hpp"
 
 namespace lever {
 
@@ -31,7 +32,7 @@ std::string csv_field(const std::string& s) {
 
 std::string csv_text(const json& v) {
   if (v.is_null()) return "";
-  if (v.is_string()) return v.get<std::string>();
+  if (v.is_string()) return neutralise_csv_cell(v.get<std::string>());
   if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
   return v.dump();
 }
@@ -62,7 +63,7 @@ std::string Printer::cell(const Column& col, const json& v) const {
   if (v.is_null()) return "-";
   if (v.is_array()) {
     std::string s;
-    for (const auto& e : v) s += (s.empty() ? "" : ", ") + (e.is_string() ? e.get<std::string>() : e.dump());
+    for (const auto& e : v) s += (s.empty() ? "" : ", ") + (e.is_string() ? escape_text(e.get<std::string>()) : e.dump());
     return s.empty() ? "-" : s;
   }
   if (v.is_boolean()) return v.get<bool>() ? "yes" : "no";
@@ -82,10 +83,11 @@ std::string Printer::cell(const Column& col, const json& v) const {
   }
   if (v.is_string()) {
     std::string s = v.get<std::string>();
-    if (col.kind == CellKind::time && s.size() >= 16) return s.substr(0, 10) + " " + s.substr(11, 5);
-    return s;
+    if (col.kind == CellKind::time && s.size() >= 16) s = s.substr(0, 10) + " " + s.substr(11, 5);
+    // Names, notes and phase names are shown, never obeyed: ESC, BEL, CR become visible escapes.
+    return escape_text(s);
   }
-  return v.dump();
+  return escape_text(v.dump());
 }
 
 void Printer::records(const std::vector<Column>& cols, const std::vector<json>& rows) {
@@ -153,7 +155,8 @@ void Printer::record(const std::vector<Column>& cols, const json& row) {
 
 void Printer::heading(const std::string& title) {
   if (!is_table()) return;
-  out_ << '\n' << (opts_.color ? "\033[1m" + title + "\033[0m" : title) << '\n';
+  std::string t = escape_text(title);
+  out_ << '\n' << (opts_.color ? "\033[1m" + t + "\033[0m" : t) << '\n';
 }
 
 void Printer::json_value(const json& v) {

@@ -113,7 +113,7 @@ const std::vector<Column>& template_columns() {
 json parse_json_text(const std::string& text, const std::string& what) {
   try {
     return json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for 1e999
     throw Error(Exit::invalid_data, fmt::format("{} is not valid JSON: {}", what, e.what()), "fix the JSON syntax and try again");
   }
 }

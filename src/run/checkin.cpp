@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "lever/util/text.hpp"
+
 namespace lever::run {
 
 std::vector<int> parse_pain_keys(std::string_view keys) {
@@ -86,7 +88,7 @@ std::string live_line(const LiveView& v) {
   std::string cadence = v.cadence_target_spm ? fmt::format("{:.0f}/{:.0f} spm", v.cadence_spm, *v.cadence_target_spm)
                                              : fmt::format("{:.0f} spm", v.cadence_spm);
   return fmt::format("{:<10} {} -{} | support {:.0f} % ({:.1f} kg eff) {:.0f}/{:.0f} N | {:.1f} km/h {:.1f} % | {}{}",
-                     v.phase, mmss(v.elapsed_s), mmss(v.remaining_s), v.support_pct, v.effective_kg, v.measured_n,
+                     escape_text(v.phase), mmss(v.elapsed_s), mmss(v.remaining_s), v.support_pct, v.effective_kg, v.measured_n,
                      v.target_n, v.speed_kmh, v.incline_pct, cadence, v.faults.empty() ? "" : " | FAULT " + v.faults);
 }
 

@@ -23,6 +23,7 @@
 #include "lever/store/pain_log.hpp"
 #include "lever/transport/transport.hpp"
 #include "lever/util/ids.hpp"
+#include "lever/util/number.hpp"
 #include "lever/util/units.hpp"
 
 namespace lever::run {
@@ -51,7 +52,7 @@ Program load_program(Context& ctx, const RunRequest& r, const std::optional<json
     json doc;
     try {
       doc = json::parse(text);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {  // parse_error, and out_of_range for a number such as 1e999
       throw Error(Exit::invalid_data, fmt::format("{} is not JSON: {}", r.program_file == "-" ? "stdin" : r.program_file, e.what()),
                   "see lever-run(1), PROGRAMS");
     }
@@ -76,13 +77,11 @@ int ask_pain() {
   std::cerr << "Pain in the knee now, 0-10? " << std::flush;
   std::string line;
   if (!std::getline(std::cin, line)) throw Error(Exit::usage, "no pain score before the session", "pass --pain-before N (0-10)");
-  int v = -1;
-  try {
-    v = std::stoi(line);
-  } catch (const std::exception&) {
-  }
-  if (v < 0 || v > 10) throw Error(Exit::usage, fmt::format("'{}' is not a pain score 0-10", line), "type a whole number 0-10");
-  return v;
+  // The one number reader: "3abc", " 3" or "nan" is not a score (std::stoi would have read "3abc" as 3).
+  size_t b = line.find_first_not_of(" \t"), e = line.find_last_not_of(" \t\r");
+  auto v = read_whole(b == std::string::npos ? std::string_view{} : std::string_view(line).substr(b, e - b + 1));
+  if (!v || *v < 0 || *v > 10) throw Error(Exit::usage, fmt::format("'{}' is not a pain score 0-10", line), "type a whole number 0-10");
+  return static_cast<int>(*v);
 }
 
 // A running session in words, for the one-athlete-one-session refusal.

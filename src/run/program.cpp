@@ -7,6 +7,7 @@
 
 #include "lever/store/schemas.hpp"
 #include "lever/util/error.hpp"
+#include "lever/util/text.hpp"
 
 namespace lever::run {
 
@@ -80,6 +81,14 @@ Program program_from_args(double support_pct, double speed_kmh, double incline_p
 std::vector<SchemaIssue> program_problems(const json& doc) {
   auto issues = schemas::validator("program.schema.json").validate(doc);
   if (!issues.empty() || !doc.contains("phases")) return issues;
+  // The text rule: names are shown on the live line and in tables, so they hold no control characters.
+  auto name_rule = [&](const json& obj, const std::string& pointer) {
+    if (obj.contains("name") && obj["name"].is_string())
+      if (auto why = text_problem(obj["name"].get<std::string>(), TextKind::name); !why.empty())
+        issues.push_back({pointer + "/name", why});
+  };
+  name_rule(doc, "");
+  for (size_t i = 0; i < doc["phases"].size(); ++i) name_rule(doc["phases"][i], fmt::format("/phases/{}", i));
   double total = 0;
   for (const auto& ph : doc["phases"]) total += ph["duration_s"].get<double>();
   if (total > 4 * 3600) issues.push_back({"/phases", fmt::format("the phases last {:g} min; a session lasts at most 240 min", total / 60)});

@@ -1,11 +1,11 @@
 #include "lever/sim/faults.hpp"
 
-#include <charconv>
 #include <cmath>
 
 #include <fmt/format.h>
 
 #include "lever/util/error.hpp"
+#include "lever/util/number.hpp"
 
 namespace lever::sim {
 
@@ -32,11 +32,11 @@ const KindRow kKinds[] = {
     {"proto", FaultKind::proto, 2, false, 0},          {"noise", FaultKind::noise, 3, false, 2},
 };
 
+// The one number reader (lever/util/number.hpp), non-negative only.
 double parse_num(std::string_view s, bool& ok) {
-  double d = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), d);
-  ok = ec == std::errc() && p == s.data() + s.size() && std::isfinite(d) && d >= 0;
-  return d;
+  auto d = read_decimal(s);
+  ok = d && *d >= 0;
+  return d ? *d : 0;
 }
 
 // "30s", "1.5s", "500ms", "2m", "10" (seconds); at most a day, far beyond any session, so that

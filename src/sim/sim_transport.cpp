@@ -14,6 +14,7 @@
 #include "lever/device/signals.hpp"
 #include "lever/util/error.hpp"
 #include "lever/util/fs.hpp"
+#include "lever/util/number.hpp"
 #include "lever/util/units.hpp"
 
 namespace lever::sim {
@@ -29,12 +30,8 @@ double number(const transport::PortSpec& spec, const std::string& key, double fa
   std::string v = it->second;
   bool pct = !v.empty() && v.back() == '%';
   if (pct) v.pop_back();
-  try {
-    size_t used = 0;
-    double d = std::stod(v, &used);
-    if (used == v.size() && std::isfinite(d)) return pct ? d / 100 : d;
-  } catch (const std::exception&) {
-  }
+  // The one number reader: no nan, inf, 1e999, hex, spaces or trailing junk in a port string either.
+  if (auto d = read_decimal(v)) return pct ? *d / 100 : *d;
   throw Error(Exit::usage, fmt::format("bad value '{}' for {} in port '{}'", it->second, key, spec.text),
               "give a number, e.g. sim:?seed=7&time-scale=10&gain-error=3%");
 }
@@ -63,6 +60,9 @@ void check_sim_options(const transport::PortSpec& spec) {
     throw Error(Exit::usage, "offset-error must be within -1000 and 1000 N", "e.g. offset-error=15");
   if (double cad = number(spec, "cadence", 170); cad < 60 || cad > 260)
     throw Error(Exit::usage, "cadence must be from 60 to 260 steps a minute", "e.g. cadence=170");
+  if (auto it = spec.options.find("mass"); it != spec.options.end())
+    if (double kg = parse_mass_kg(it->second, "mass"); kg < 20 || kg > 300)
+      throw Error(Exit::usage, "mass must be from 20 to 300 kg", "e.g. mass=75kg or mass=165lb");
   if (number(spec, "time-scale", 1) > 1000)
     throw Error(Exit::usage, "time-scale must be at most 1000", "e.g. time-scale=10; clock=virtual runs as fast as it can");
   if (auto it = spec.options.find("faults"); it != spec.options.end()) parse_faults(it->second);
@@ -75,8 +75,11 @@ SimConfig sim_config(const transport::PortSpec& spec, const std::filesystem::pat
   SimConfig c;
   if (!spec.path.empty()) c.serial = spec.path;
   if (auto it = spec.options.find("serial"); it != spec.options.end()) c.serial = it->second;
-  if (c.serial.empty() || c.serial.find_first_of("/\\ ") != std::string::npos)
-    throw Error(Exit::usage, fmt::format("bad simulator serial '{}'", c.serial), "use letters, digits and '-'");
+  // A serial travels in the identity frame and becomes the unit's ID: short, plain ASCII only.
+  if (c.serial.empty() || c.serial.size() > 32 ||
+      c.serial.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos)
+    throw Error(Exit::usage, fmt::format("bad simulator serial '{}': it takes 1-32 ASCII letters, digits and '-'", c.serial),
+                "e.g. SIM-0002");
   if (auto it = spec.options.find("nvram"); it != spec.options.end()) c.nvram_file = it->second;
   else c.nvram_file = default_nvram_path(store_dir, c.serial);
   c.seed = static_cast<std::uint64_t>(number(spec, "seed", 1));

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -10,6 +9,8 @@
 #include "lever/util/csv.hpp"
 #include "lever/util/error.hpp"
 #include "lever/util/ids.hpp"
+#include "lever/util/number.hpp"
+#include "lever/util/text.hpp"
 
 namespace lever {
 
@@ -49,24 +50,16 @@ std::optional<int> parse_score(const std::string& text, std::string& why) {
     why = "is missing (give a whole number 0-10)";
     return std::nullopt;
   }
-  int v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec == std::errc{} && p == s.data() + s.size()) {
-    if (v < 0 || v > 10) {
-      why = fmt::format("must be 0-10 on the numeric pain rating scale (found {})", s);
-      return std::nullopt;
-    }
-    return v;
-  }
-  double d = 0;
-  auto [pd, ecd] = std::from_chars(s.data(), s.data() + s.size(), d);
-  if ((ec == std::errc::result_out_of_range && p == s.data() + s.size()) ||
-      (ecd == std::errc{} && pd == s.data() + s.size() && !std::isfinite(d)))
+  // The one number reader: nan, inf, 1e999, hex and junk are "not a number" here as everywhere.
+  if (auto v = read_whole(s)) {
+    if (*v >= 0 && *v <= 10) return static_cast<int>(*v);
     why = fmt::format("must be 0-10 on the numeric pain rating scale (found {})", s);
-  else if (ecd == std::errc{} && pd == s.data() + s.size())
-    why = fmt::format("must be a whole number 0-10 (found {}; round to the score the athlete gives)", s);
-  else
-    why = fmt::format("'{}' is not a number (give a whole number 0-10)", s);
+  } else if (auto d = read_decimal(s)) {
+    if (*d < 0 || *d > 10) why = fmt::format("must be 0-10 on the numeric pain rating scale (found {})", s);
+    else why = fmt::format("must be a whole number 0-10 (found {}; round to the score the athlete gives)", s);
+  } else {
+    why = fmt::format("'{}' is not a number (give a whole number 0-10)", escape_text(s));
+  }
   return std::nullopt;
 }
 
@@ -186,6 +179,20 @@ std::string known_fields() {
 std::vector<std::pair<long, PainInput>> parse_pain_import(const std::string& text, const std::string& format,
                                                           std::vector<ImportError>& errors) {
   std::vector<std::pair<long, PainInput>> out;
+  // The text rule first: every line must be UTF-8 (a Latin-1 export is named by its lines, and
+  // nothing half-decoded reaches the log).
+  if (!is_valid_utf8(text)) {
+    long line = 1;
+    for (size_t pos = 0; pos <= text.size(); ++line) {
+      size_t nl = std::min(text.find('\n', pos), text.size());
+      std::string_view raw(text.data() + pos, nl - pos);
+      if (auto at = invalid_utf8_at(raw))
+        errors.push_back({line, {{"", fmt::format("is not valid UTF-8 (byte {} is \\x{:02x}); save the file as UTF-8", *at + 1,
+                                                  static_cast<unsigned char>(raw[*at]))}}});
+      pos = nl + 1;
+    }
+    return out;
+  }
   std::string fmt_name = format;
   if (fmt_name == "auto") {
     size_t i = text.find_first_not_of(" \t\r\n\xEF\xBB\xBF");

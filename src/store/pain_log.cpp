@@ -11,6 +11,7 @@
 #include "lever/util/error.hpp"
 #include "lever/util/fs.hpp"
 #include "lever/util/ids.hpp"
+#include "lever/util/text.hpp"
 
 namespace lever {
 
@@ -73,8 +74,11 @@ std::string where(const StoreProblem& p) {
 size_t warn_unreadable(const std::vector<StoreProblem>& problems) {
   size_t n = 0;
   for (const auto& p : damage(problems)) {
-    std::cerr << fmt::format("lever: warning: {}: {}: left out (repair it: 'lever store check' names every damaged record)\n",
-                             where(p), p.message);
+    // The message may quote the damaged record: shown escaped, never obeyed by the terminal.
+    std::cerr << escape_text(fmt::format("lever: warning: {}: {}: left out (repair it: 'lever store check' names every "
+                                         "damaged record)",
+                                         where(p), p.message))
+              << '\n';
     ++n;
   }
   return n;

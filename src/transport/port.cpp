@@ -6,6 +6,8 @@
 #include "lever/store/store.hpp"
 #include "lever/transport/transport.hpp"
 #include "lever/util/error.hpp"
+#include "lever/util/number.hpp"
+#include "lever/util/text.hpp"
 
 namespace lever::transport {
 
@@ -15,14 +17,13 @@ const char* kForms =
     "use a serial device (/dev/ttyUSB0 or serial:/dev/ttyUSB0?baud=115200), tcp:HOST:PORT, pty:PATH, "
     "or sim: for the built-in simulator (sim:?faults=...&seed=N&time-scale=X&clock=virtual)";
 
-int parse_int(const std::string& s, const std::string& what, const std::string& port) {
-  try {
-    size_t used = 0;
-    int v = std::stoi(s, &used);
-    if (used == s.size() && v > 0) return v;
-  } catch (const std::exception&) {
-  }
-  throw Error(Exit::usage, fmt::format("bad {} '{}' in port '{}'", what, s, port), kForms);
+// Whole numbers in port strings go through the one number reader (no " 9600", "96e2" or "0x2580").
+// Beyond any serial line's rate (and the simulator's pacing arithmetic).
+constexpr long long kMaxBaud = 4000000;
+
+int parse_int(const std::string& s, const std::string& what, const std::string& port, long long hi) {
+  if (auto v = read_whole(s); v && *v > 0 && *v <= hi) return static_cast<int>(*v);
+  throw Error(Exit::usage, fmt::format("bad {} '{}' in port '{}': give a whole number 1-{}", what, s, port, hi), kForms);
 }
 
 std::map<std::string, std::string> parse_query(const std::string& q, const std::string& port) {
@@ -62,7 +63,7 @@ PortSpec parse_port(const std::string& text) {
     p.path = split_query(text[0] == '/' ? text : text.substr(7));
     for (const auto& [k, v] : p.options) {
       if (k != "baud") throw Error(Exit::usage, fmt::format("unknown serial option '{}' in port '{}'", k, text), "only baud=N is known");
-      p.baud = parse_int(v, "baud rate", text);
+      p.baud = parse_int(v, "baud rate", text, kMaxBaud);
     }
     if (p.path.empty() || p.path[0] != '/')
       throw Error(Exit::usage, fmt::format("bad serial port '{}': the device path must be absolute", text), kForms);
@@ -76,8 +77,7 @@ PortSpec parse_port(const std::string& text) {
       throw Error(Exit::usage, fmt::format("bad TCP port '{}': expected tcp:HOST:PORT", text), kForms);
     p.path = rest.substr(0, colon);
     if (p.path.size() > 2 && p.path.front() == '[' && p.path.back() == ']') p.path = p.path.substr(1, p.path.size() - 2);
-    p.tcp_port = parse_int(rest.substr(colon + 1), "TCP port number", text);
-    if (p.tcp_port > 65535) throw Error(Exit::usage, fmt::format("bad TCP port number in '{}'", text), kForms);
+    p.tcp_port = parse_int(rest.substr(colon + 1), "TCP port number", text, 65535);
     return p;
   }
   if (text.rfind("pty:", 0) == 0) {
@@ -85,7 +85,7 @@ PortSpec parse_port(const std::string& text) {
     p.path = split_query(text.substr(4));
     for (const auto& [k, v] : p.options) {
       if (k != "baud") throw Error(Exit::usage, fmt::format("unknown pty option '{}' in port '{}'", k, text), "only baud=N is known");
-      p.baud = parse_int(v, "baud rate", text);
+      p.baud = parse_int(v, "baud rate", text, kMaxBaud);
     }
     if (p.path.empty()) throw Error(Exit::usage, fmt::format("bad pty port '{}': expected pty:PATH", text), kForms);
     return p;
@@ -101,7 +101,12 @@ PortSpec parse_port(const std::string& text) {
 
 std::string resolve_port(const std::string& flag, const Store& store) {
   if (!flag.empty()) return flag;
-  if (const char* env = std::getenv("LEVER_PORT"); env && *env) return env;
+  // The environment is input too: the text rule holds for it as for --port (whose check is CLI11's).
+  if (const char* env = std::getenv("LEVER_PORT"); env && *env) {
+    if (auto why = text_problem(env, TextKind::name); !why.empty())
+      throw Error(Exit::usage, "LEVER_PORT " + why, "set LEVER_PORT to a port such as /dev/ttyUSB0 or sim:");
+    return env;
+  }
   nlohmann::json cfg;
   try {
     cfg = store.config();

@@ -148,16 +148,15 @@ TimePoint parse_user_time(std::string_view s, TimePoint reference) {
     long n = 0;
     auto [p, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), n);
     std::string_view unit(p, static_cast<size_t>(rest.data() + rest.size() - p));
-    if (ec == std::errc{} && n >= 0 && unit.size() == 1) {
-      switch (unit[0]) {
-        case 's': return reference - seconds(n);
-        case 'm': return reference - minutes(n);
-        case 'h': return reference - hours(n);
-        case 'd': return reference - hours(24 * n);
-        case 'w': return reference - hours(24 * 7 * n);
-        default: break;
-      }
-    }
+    long unit_s = unit.size() != 1 ? 0
+                  : unit[0] == 's'  ? 1
+                  : unit[0] == 'm'  ? 60
+                  : unit[0] == 'h'  ? 3600
+                  : unit[0] == 'd'  ? 86400
+                  : unit[0] == 'w'  ? 7 * 86400
+                                    : 0;
+    // At most a century back: beyond it the arithmetic would overflow, and no record is that old.
+    if (ec == std::errc{} && n >= 0 && unit_s > 0 && n <= 100L * 366 * 86400 / unit_s) return reference - seconds(n * unit_s);
     throw Error(Exit::usage, fmt::format("cannot read the relative time '{}'", s),
                 "use a minus sign, a whole number and one of s, m, h, d, w, e.g. -24h or -2d");
   }
@@ -179,7 +178,7 @@ std::chrono::seconds parse_duration(std::string_view s) {
   while (i < s.size()) {
     long n = 0;
     auto [p, ec] = std::from_chars(s.data() + i, s.data() + s.size(), n);
-    if (ec != std::errc{} || n < 0) throw bad();
+    if (ec != std::errc{} || n < 0 || n > 100000000) throw bad();  // no overflow in the sums below
     i = static_cast<size_t>(p - s.data());
     if (i == s.size()) {
       if (any) throw bad();

@@ -1,13 +1,14 @@
 #include "lever/util/units.hpp"
 
 #include <cctype>
-#include <charconv>
 #include <cmath>
 #include <string>
 
 #include <fmt/format.h>
 
 #include "lever/util/error.hpp"
+#include "lever/util/number.hpp"
+#include "lever/util/text.hpp"
 
 namespace lever {
 
@@ -20,23 +21,26 @@ struct Split {
   std::string unit;
 };
 
+// The number goes through the one number reader (lever/util/number.hpp): nan, inf, 1e999 and hex
+// are refused here as everywhere; what follows it is the unit.
 Split split(std::string_view text) {
   Split r;
   size_t i = 0;
   while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
-  const char* b = text.data() + i;
-  const char* e = text.data() + text.size();
-  auto [p, ec] = std::from_chars(b, e, r.value);
-  if (ec != std::errc{} || !std::isfinite(r.value)) return r;
-  for (; p < e; ++p)
-    if (!std::isspace(static_cast<unsigned char>(*p)))
-      r.unit.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(*p))));
+  text.remove_prefix(i);
+  size_t n = decimal_prefix(text);
+  auto v = read_decimal(text.substr(0, n));
+  if (!v) return r;
+  r.value = *v;
+  for (char c : text.substr(n))
+    if (!std::isspace(static_cast<unsigned char>(c)))
+      r.unit.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   r.ok = true;
   return r;
 }
 
 [[noreturn]] void bad(std::string_view what, std::string_view text, std::string_view accepted) {
-  throw Error(Exit::usage, fmt::format("{}: cannot read '{}' as a {}", what, text, accepted),
+  throw Error(Exit::usage, fmt::format("{}: cannot read '{}' as a {}", what, escape_text(text), accepted),
               fmt::format("write a number with an optional unit, e.g. {}",
                           accepted == "mass"    ? "75, 75kg or 165lb"
                           : accepted == "speed" ? "10, 10kmh or 6mph"
@@ -70,7 +74,7 @@ double parse_percent(std::string_view text, std::string_view what) {
 double parse_number(std::string_view text, std::string_view what) {
   auto s = split(text);
   if (!s.ok || !s.unit.empty())
-    throw Error(Exit::usage, fmt::format("{}: '{}' is not a number", what, text));
+    throw Error(Exit::usage, fmt::format("{}: '{}' is not a number", what, escape_text(text)));
   return s.value;
 }
 

@@ -89,6 +89,21 @@ w builtin.json "$(sed 's/%/%%/g' "$LEVER_SOURCE_DIR/src/plan/templates/$(ls "$LE
 # safety record (issue 14): a simulator log that is a symbolic link to a file elsewhere
 echo "not the simulator's" >"$TMP/elsewhere.log"
 ln -s "$TMP/elsewhere.log" "$IN/log-link"
+# issue 14, numbers and text: one number rule, one text rule (files for the rows at the end of the table)
+w n-nan.csv 'athlete_id,score\nann,3\nann,nan\n'
+w n-inf.csv 'athlete_id,score\nann,inf\n'
+w n-hex.csv 'athlete_id,score\nann,0x5\n'
+w n-nan.ndjson '{"athlete_id": "ann", "score": NaN}\n'
+w n-1e999str.ndjson '{"athlete_id": "ann", "score": 2}\n{"athlete_id": "ann", "score": "1e999"}\n'
+w n-1e999.json '{"phases": [{"duration_s": 1e999, "support_pct": 20, "speed_kmh": 5, "incline_pct": 0}]}\n'
+w n-nanstr.json '{"phases": [{"duration_s": "nan", "support_pct": 20, "speed_kmh": 5, "incline_pct": 0}]}\n'
+w t-latin1.csv 'athlete_id,score,note\nann,3,ok\nann,4,caf\xe9 au lait\n'
+w t-latin1.ndjson '{"athlete_id": "ann", "score": 2}\n{"athlete_id": "ann", "score": 3, "note": "caf\xe9"}\n'
+w t-idesc.csv 'athlete_id,score\n"ann\x1b[2J",3\n'
+w t-phaseesc.json '{"phases": [{"name": "\\u001b[2Jwarm", "duration_s": 60, "support_pct": 20, "speed_kmh": 5, "incline_pct": 0}]}\n'
+w t-namebel.json '{"name": "ding\\u0007", "phases": [{"duration_s": 60, "support_pct": 20, "speed_kmh": 5, "incline_pct": 0}]}\n'
+w t-latin1.json '{"name": "caf\xe9", "phases": [{"duration_s": 60, "support_pct": 20, "speed_kmh": 5, "incline_pct": 0}]}\n'
+sed 's/"schema_version": 1/"schema_version": 1e999/' "$LEVER_STORE/plans/ann.json" >"$IN/n-1e999plan.json"
 printf '%s\n' "$(cat "$LEVER_STORE/plans/ann.json")" | sed 's/"athlete_id": "ann"/"athlete_id": "ghost"/; s/"id": "ann"/"id": "ghost"/' >"$IN/ghostplan.json"
 cp "$LEVER_STORE/plans/ann.json" "$IN/annplan.json"
 mkdir -p "$IN/adir"

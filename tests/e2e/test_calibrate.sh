@@ -21,7 +21,7 @@ has "--yes" "$ERR"
 expect 2 calibrate --port "$V" --yes --reference heavy
 has "bad --reference 'heavy'" "$ERR"
 expect 2 calibrate --port "$V" --yes --frame-height 10
-has "outside 30-250 cm" "$ERR"
+has "--frame-height: must be 30-250 cm (found 10)" "$ERR"
 expect 4 calibrate show sim-0001
 has "no calibration records" "$ERR"
 

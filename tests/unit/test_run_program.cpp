@@ -113,3 +113,22 @@ TEST_CASE("run ramps: support and belt change within the unit's slew limits") {
   auto down = ramp_toward({150, 9, 2}, {100, 9, 2}, lim, 0.05);
   CHECK(down.force_n == doctest::Approx(148));
 }
+
+TEST_CASE("run program: program and phase names hold no control characters") {
+  json doc = {{"name", "intervals"},
+              {"phases", {{{"name", "warm\x1b[2J"}, {"duration_s", 120}, {"support_pct", 20}, {"speed_kmh", 5}},
+                          {{"name", "run\r"}, {"duration_s", 300}, {"support_pct", 20}, {"speed_kmh", 9}}}}};
+  auto issues = program_problems(doc);
+  REQUIRE(issues.size() == 2);
+  CHECK(issues[0].pointer == "/phases/0/name");
+  CHECK(issues[0].message == "contains a control character (\\x1b); names and IDs cannot");
+  CHECK(issues[1].pointer == "/phases/1/name");
+  CHECK_THROWS_AS(program_from_json(doc, "prog.json"), lever::Error);
+
+  doc["phases"][0]["name"] = "Aufwärmen";
+  doc["phases"][1]["name"] = "Lauf";
+  doc["name"] = "ding\a";
+  issues = program_problems(doc);
+  REQUIRE(issues.size() == 1);
+  CHECK(issues[0].pointer == "/name");
+}

@@ -103,3 +103,37 @@ TEST_CASE("imports: CSV and NDJSON, with line and field for each problem") {
   REQUIRE(errors.size() == 1);
   CHECK(errors[0].line == 1);
 }
+
+TEST_CASE("scores go through the one number reader: nan, inf, hex and 1e999 are not numbers") {
+  Fixture f;
+  for (const char* bad : {"nan", "NaN", "-nan", "inf", "0x3", "1e999", "3abc", "+-3", "3.0"}) {
+    auto errs = f.build(input("ann", bad));
+    REQUIRE_MESSAGE(errs.size() == 1, bad);
+    CHECK(errs[0].field == "score");
+  }
+  CHECK(f.build(input("ann", "+3")).empty());
+  CHECK(f.build(input("ann", " 7 ")).empty());  // spaces around a CSV cell are trimmed
+}
+
+TEST_CASE("imports must be UTF-8: every line that is not is named, and nothing is read") {
+  std::vector<ImportError> errors;
+  auto rows = parse_pain_import("athlete_id,score,note\nann,3,ok\nann,4,caf\xE9\nann,5,\xFF\xFE\n", "csv", errors);
+  CHECK(rows.empty());
+  REQUIRE(errors.size() == 2);
+  CHECK(errors[0].line == 3);
+  CHECK(errors[0].fields[0].message == "is not valid UTF-8 (byte 10 is \\xe9); save the file as UTF-8");
+  CHECK(errors[1].line == 4);
+
+  errors.clear();
+  rows = parse_pain_import("{\"athlete_id\":\"ann\",\"score\":3,\"note\":\"\xC0\xAF\"}\n", "auto", errors);
+  CHECK(rows.empty());
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].line == 1);
+
+  // Control characters are not a UTF-8 problem: a note keeps them (they are escaped when shown).
+  errors.clear();
+  rows = parse_pain_import("athlete_id,score,note\nann,3,\"bell\a and \x1b[1mbold\"\n", "csv", errors);
+  CHECK(errors.empty());
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].second.note == "bell\a and \x1b[1mbold");
+}

@@ -61,7 +61,7 @@ public:
   bool is_table() const { return opts_.format == Format::table; }
   /// The active options.
   const OutputOptions& options() const { return opts_; }
-  /// Renders one value as a table cell.
+  /// Renders one value as a table cell (control characters in text shown as visible escapes).
   std::string cell(const Column& col, const nlohmann::json& v) const;
 
 private:
@@ -72,7 +72,8 @@ private:
 /// Quotes one CSV field per RFC 4180 (only when it holds a comma, quote, CR or LF).
 std::string csv_field(const std::string& s);
 
-/// Turns a JSON value into CSV cell text (strings raw, null empty, others as JSON).
+/// Turns a JSON value into CSV cell text (strings as they are, but one a spreadsheet would run as a
+/// formula gets a leading single quote; null empty; numbers and others as JSON).
 std::string csv_text(const nlohmann::json& v);
 
 }  // namespace lever
