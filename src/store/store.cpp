@@ -96,7 +96,11 @@ void Store::require_readable() const {
     throw Error(Exit::not_found, fmt::format("{} is not a lever store: it is not a directory", dir_.string()),
                 "name the store directory with --store DIR or LEVER_STORE ('lever store path' shows the one in use)");
   if (exists()) return;
-  if (may_create_ && empty_dir(dir_)) return;
+  bool empty = empty_dir(dir_);
+  if (may_create_ && empty) return;
+  if (empty)
+    throw Error(Exit::not_found, fmt::format("{} is an empty directory, not yet a lever store", dir_.string()),
+                fmt::format("make it one with 'lever store init {}', or check the path given to --store", dir_.string()));
   throw Error(Exit::not_found, fmt::format("{} is not a lever store: it has no store.json", dir_.string()),
               fmt::format("check the path given to --store or LEVER_STORE; an empty directory becomes a store with "
                           "'lever store init {}'", dir_.string()));
