@@ -146,14 +146,14 @@ std::vector<StoreProblem> Store::check() const {
     for (const auto& name : names) {
       fs::path p = cdir / name;
       std::string file = rel(p);
-      if (auto why = entry_problem(p, false); !why.empty()) {
-        bool fatal = entry_kind(p) != EntryKind::regular;
-        out.push_back({file, 0, why});
-        if (fatal) continue;
-      }
-      if (name.size() > 1 && name[0] == '.' && name.find(".tmp-") != std::string::npos) {
+      bool regular = entry_kind(p) == EntryKind::regular;
+      if (regular && name.size() > 1 && name[0] == '.' && name.find(".tmp-") != std::string::npos) {
         out.push_back({file, 0, "a temporary file left by an interrupted write (the next write removes it)", true});
         continue;
+      }
+      if (auto why = entry_problem(p, false); !why.empty()) {
+        out.push_back({file, 0, why});
+        if (!regular) continue;
       }
       if (name.size() <= ext.size() || name.compare(name.size() - ext.size(), ext.size(), ext) != 0 ||
           !is_valid_id(name.substr(0, name.size() - ext.size()))) {
