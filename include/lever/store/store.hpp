@@ -76,12 +76,14 @@ public:
   void require_readable() const;
 
   /// Takes the exclusive write lock, waiting up to LEVER_LOCK_TIMEOUT seconds (default 10), then
-  /// throws Error(store_busy). Creates the store on first use and finishes any interrupted import.
+  /// throws Error(store_busy). Creates the store on first use (when it may: see the constructor),
+  /// refuses a store from a newer lever and a linked audit log or audit directory (Error(invalid_data)), and
+  /// finishes any interrupted import after validating its journal.
   std::unique_ptr<StoreLock> lock();
 
   /// The path of a document or log in a collection (IDs are validated first).
   fs::path path(const Collection& c, const std::string& id) const;
-  /// True when the document (or log) exists.
+  /// True when the document (or log) exists; Error(invalid_data) when a link or a non-file is in its place.
   bool has(const Collection& c, const std::string& id) const;
   /// Loads and validates a document; nullopt when absent; Error(invalid_data) naming file and problem.
   std::optional<nlohmann::json> load(const Collection& c, const std::string& id) const;
