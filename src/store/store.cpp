@@ -121,6 +121,10 @@ bool Store::init(const fs::path& dir) {
     throw Error(Exit::usage, fmt::format("cannot make {} a store: it is a directory with other things in it", dir.string()),
                 "name a new or empty directory for the store");
   s.ensure_created();
+  // An existing directory becomes private as a new one is: the store holds health data.
+  struct stat dst{};
+  if (::stat(s.dir_.c_str(), &dst) == 0 && (dst.st_mode & 077) && ::chmod(s.dir_.c_str(), 0700) != 0)
+    throw_io_error("make private (chmod 700)", s.dir_, errno);
   return true;
 }
 

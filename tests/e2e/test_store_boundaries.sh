@@ -208,10 +208,12 @@ expect 4 --store "$TMP/papers" log-pain ann 3
 LEVER_STORE="$TMP/papers" expect 4 athlete add zed --mass 70; has "$TMP/papers is not a lever store" "$ERR"
 same "$(ls -A "$TMP/papers")" "notes.txt" "nothing written into a directory that is not a store"
 mkdir -p "$TMP/empty"
+chmod 755 "$TMP/empty"
 expect 4 --store "$TMP/empty" athlete add zed --mass 70; has "not yet a lever store" "$ERR"; has "lever store init $TMP/empty" "$ERR"
 same "$(ls -A "$TMP/empty")" "" "nothing written into an empty --store directory"
 # lever store init: the way to make one; then it is a store.
 expect 0 store init "$TMP/empty"; has "created a new lever store" "$ERR"
+same "$(stat -c %a "$TMP/empty")" "700" "store init makes an existing empty directory private"
 expect 0 --store "$TMP/empty" athlete add zed --mass 70
 expect 0 store init "$TMP/empty"; has "already a lever store" "$ERR"
 expect 0 --store "$TMP/empty" --json athlete list; same "$(jq length <<<"$OUT")" "1" "the store init left alone"

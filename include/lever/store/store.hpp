@@ -63,7 +63,8 @@ public:
   /// missing store are refused with Error(not_found) and `lever store init DIR` creates one.
   explicit Store(fs::path dir, bool may_create = true);
 
-  /// Makes `dir` (missing or an empty directory) a new store; false when it already is one.
+  /// Makes `dir` (missing or an empty directory, which is then made 0700) a new store; false when it
+  /// already is one.
   /// Error(usage) when it is a file or a directory with other things in it.
   static bool init(const fs::path& dir);
 
