@@ -28,6 +28,7 @@ void add_demo(CLI::App& app, Context& ctx) {
     } else if (std::filesystem::exists(store) && !std::filesystem::is_empty(store)) {
       throw Error(Exit::usage, fmt::format("{} is not empty", store), "give --dir a new or empty directory");
     }
+    Store::init(store);  // the steps name it with --store, which never creates a store
     ctx.note(fmt::format("lever demo: a simulated unit, an athlete and a plan in a fresh store at {}", store));
     int code = demo::run_steps(demo::self_exe(), store, demo::steps(), ctx.g.quiet);
     if (code != 0)

@@ -65,7 +65,8 @@ void add_sim(CLI::App& app, Context& ctx) {
     if (!a->gain_error.empty()) port += fmt::format("&gain-error={}%", parse_percent(a->gain_error, "--gain-error"));
     if (!a->offset_error.empty()) port += "&offset-error=" + a->offset_error;
     port += fmt::format("&cadence={}", a->cadence);
-    auto cfg = sim::sim_config(transport::parse_port(port), ctx.store().dir());
+    // With --nvram the store is not used at all; without, the memory lives in the store, which must be one.
+    auto cfg = sim::sim_config(transport::parse_port(port), a->nvram.empty() ? ctx.store().dir() : ctx.store_unchecked().dir());
     sim::ServerOptions opt;
     opt.pty_path = a->pty;
     opt.tcp_addr = a->tcp;

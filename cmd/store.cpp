@@ -1,6 +1,7 @@
-// lever store check|path: the store's health and location.
+// lever store check|path|init: the store's health, location and creation.
 #include <algorithm>
 #include <iostream>
+#include <memory>
 
 #include <fmt/format.h>
 
@@ -36,7 +37,20 @@ void add_store(CLI::App& app, Context& ctx) {
                          problems.empty() ? "" : fmt::format(" ({} warning{})", problems.size(), problems.size() == 1 ? "" : "s")));
   });
   auto* path = app.add_subcommand("path", "Print the store directory in use");
-  path->callback([&ctx] { std::cout << ctx.store().dir().string() << '\n'; });
+  path->callback([&ctx] { std::cout << ctx.store_unchecked().dir().string() << '\n'; });
+  auto* init = app.add_subcommand("init", "Make DIR (new or empty) a lever store: the way to start a store that --store names");
+  auto dir = std::make_shared<std::string>();
+  init->add_option("DIR", *dir, "The directory for the new store (created 0700 if missing; must be empty otherwise)")
+      ->required()
+      ->type_name("DIR");
+  init->callback([&ctx, dir] {
+    if (dir->empty()) throw Error(Exit::usage, "the store directory is empty", "name a directory: lever store init DIR");
+    if (Store::init(*dir)) {
+      ctx.note(fmt::format("created a new lever store at {}", *dir));
+      return;
+    }
+    ctx.note(fmt::format("{} is already a lever store; nothing changed", *dir));
+  });
 }
 
 }  // namespace lever::cmd

@@ -76,10 +76,12 @@ function __lever_subs --argument-names key
         case 'run'
             printf '%s\n' 
         case 'store'
-            printf '%s\n' check path
+            printf '%s\n' check path init
         case 'store check'
             printf '%s\n' 
         case 'store path'
+            printf '%s\n' 
+        case 'store init'
             printf '%s\n' 
         case 'devices'
             printf '%s\n' 
@@ -281,12 +283,15 @@ complete -c lever -n "__lever_at 'run'" -l loop-hz -x
 complete -c lever -f -n "__lever_at 'run'" -a '(lever __ids athlete 2>/dev/null)'
 complete -c lever -f -n "__lever_at 'store'" -a 'check' -d 'Verify every document against its schema and every cross-reference'
 complete -c lever -f -n "__lever_at 'store'" -a 'path' -d 'Print the store directory in use'
+complete -c lever -f -n "__lever_at 'store'" -a 'init' -d 'Make DIR (new or empty) a lever store: the way to start a store that --store names'
 complete -c lever -n "__lever_at 'store'" -l help
 complete -c lever -n "__lever_at 'store'" -s h
 complete -c lever -n "__lever_at 'store check'" -l help
 complete -c lever -n "__lever_at 'store check'" -s h
 complete -c lever -n "__lever_at 'store path'" -l help
 complete -c lever -n "__lever_at 'store path'" -s h
+complete -c lever -n "__lever_at 'store init'" -l help
+complete -c lever -n "__lever_at 'store init'" -s h
 complete -c lever -n "__lever_at 'devices'" -l help
 complete -c lever -n "__lever_at 'devices'" -s h
 complete -c lever -f -n "__lever_at 'unit'" -a 'info' -d 'Identity, limits, calibration, state and faults; records units/<id>.json'

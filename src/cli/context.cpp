@@ -10,9 +10,20 @@
 
 namespace lever {
 
-Store& Context::store() {
-  if (!store_) store_ = std::make_unique<Store>(Store::resolve_dir(g.store_dir));
+Store& Context::store_unchecked() {
+  // Only the configured place (LEVER_STORE, or the XDG default) is created by a first write; a
+  // --store DIR names an existing store (a mistyped one must not become a new, empty store).
+  if (!store_) store_ = std::make_unique<Store>(Store::resolve_dir(g.store_dir), g.store_dir.empty());
   return *store_;
+}
+
+Store& Context::store() {
+  auto& s = store_unchecked();
+  if (!store_checked_) {
+    s.require_readable();
+    store_checked_ = true;
+  }
+  return s;
 }
 
 Format Context::format() { return g.json ? Format::json : parse_format(g.format); }

@@ -82,8 +82,9 @@ NvMemory nvram_from_json(const json& j, const std::string& where) {
   }
 }
 
-NvMemory load_or_create_nvram(const std::filesystem::path& file, const std::string& serial) {
-  if (auto text = read_file(file)) {
+NvMemory load_or_create_nvram(const std::filesystem::path& file, const std::string& serial,
+                              const std::filesystem::path& root) {
+  if (auto text = read_file(file, root)) {
     json j = json::parse(*text, nullptr, false);
     if (j.is_discarded())
       throw Error(Exit::invalid_data, fmt::format("{}: simulator memory is not JSON", file.string()),
@@ -91,13 +92,13 @@ NvMemory load_or_create_nvram(const std::filesystem::path& file, const std::stri
     return nvram_from_json(j, file.string());
   }
   NvMemory nv = default_nvram(serial);
-  save_nvram(file, nv);
+  save_nvram(file, nv, root);
   return nv;
 }
 
-void save_nvram(const std::filesystem::path& file, const NvMemory& nv) {
-  if (file.has_parent_path()) make_private_dirs(file.parent_path());
-  write_file_atomic(file, nvram_to_json(nv).dump(2) + "\n");
+void save_nvram(const std::filesystem::path& file, const NvMemory& nv, const std::filesystem::path& root) {
+  if (file.has_parent_path()) make_private_dirs(file.parent_path(), root);
+  write_file_atomic(file, nvram_to_json(nv).dump(2) + "\n", Durability::synced, root);
 }
 
 std::filesystem::path default_nvram_path(const std::filesystem::path& store_dir, const std::string& serial) {

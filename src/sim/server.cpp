@@ -103,7 +103,7 @@ void open_tcp(Endpoint& ep, const std::string& addr, const ServerOptions& opt) {
 
 int run_sim_server(const SimConfig& cfg, const ServerOptions& opt) {
   device::install_stop_signals();
-  NvramLock lock(cfg.nvram_file, opt.pty_path.empty() ? "tcp:" + opt.tcp_addr : "pty:" + opt.pty_path);
+  NvramLock lock(cfg.nvram_file, opt.pty_path.empty() ? "tcp:" + opt.tcp_addr : "pty:" + opt.pty_path, cfg.nvram_root);
   Simulator sim(cfg);
   sim.log = opt.log;
   Endpoint ep;

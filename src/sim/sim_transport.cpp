@@ -81,7 +81,10 @@ SimConfig sim_config(const transport::PortSpec& spec, const std::filesystem::pat
     throw Error(Exit::usage, fmt::format("bad simulator serial '{}': it takes 1-32 ASCII letters, digits and '-'", c.serial),
                 "e.g. SIM-0002");
   if (auto it = spec.options.find("nvram"); it != spec.options.end()) c.nvram_file = it->second;
-  else c.nvram_file = default_nvram_path(store_dir, c.serial);
+  else {
+    c.nvram_file = default_nvram_path(store_dir, c.serial);
+    c.nvram_root = store_dir;
+  }
   c.seed = static_cast<std::uint64_t>(number(spec, "seed", 1));
   if (auto it = spec.options.find("faults"); it != spec.options.end()) c.faults = parse_faults(it->second);
   if (auto it = spec.options.find("mass"); it != spec.options.end()) c.runner_mass_kg = parse_mass_kg(it->second, "mass");
@@ -91,10 +94,10 @@ SimConfig sim_config(const transport::PortSpec& spec, const std::filesystem::pat
   return c;
 }
 
-NvramLock::NvramLock(const std::filesystem::path& nvram_file, const std::string& port_name) {
-  if (nvram_file.has_parent_path()) make_private_dirs(nvram_file.parent_path());
+NvramLock::NvramLock(const std::filesystem::path& nvram_file, const std::string& port_name, const std::filesystem::path& root) {
+  if (nvram_file.has_parent_path()) make_private_dirs(nvram_file.parent_path(), root);
   std::string lp = nvram_file.string() + ".lock";
-  fd_ = ::open(lp.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  fd_ = root.empty() ? ::open(lp.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600) : open_confined(root, lp, O_RDWR | O_CREAT, 0600);
   if (fd_ < 0) throw_io_error("open", lp, errno);
   if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
     ::close(fd_);
@@ -134,7 +137,7 @@ void SimTransport::log_to(const std::filesystem::path& file) {
 }
 
 SimTransport::SimTransport(SimConfig cfg, std::unique_ptr<device::Clock> clock, std::string name)
-    : clock_(std::move(clock)), name_(std::move(name)), lock_(cfg.nvram_file, name_), sim_(std::move(cfg)) {}
+    : clock_(std::move(clock)), name_(std::move(name)), lock_(cfg.nvram_file, name_, cfg.nvram_root), sim_(std::move(cfg)) {}
 
 void SimTransport::check_link() const {
   if (sim_.disconnected())

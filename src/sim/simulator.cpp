@@ -14,12 +14,12 @@ using device::Frame;
 using device::State;
 
 Simulator::Simulator(SimConfig cfg) : cfg_(std::move(cfg)), rng_(cfg_.seed) {
-  nv_ = load_or_create_nvram(cfg_.nvram_file, cfg_.serial);
+  nv_ = load_or_create_nvram(cfg_.nvram_file, cfg_.serial, cfg_.nvram_root);
   if (cfg_.gain_error != 0 || cfg_.offset_error_n != 0) {
     // The physical sensor is off the stored calibration; that is a property of the hardware, so persist it.
     nv_.truth.gain_n_per_count = nv_.calibration.gain_n_per_count * (1 + cfg_.gain_error);
     nv_.truth.zero_counts = nv_.calibration.zero_counts + cfg_.offset_error_n / nv_.calibration.gain_n_per_count;
-    save_nvram(cfg_.nvram_file, nv_);
+    save_nvram(cfg_.nvram_file, nv_, cfg_.nvram_root);
   }
   fired_.assign(cfg_.faults.events.size(), false);
   reported_table_ = device::message_table_crc();
@@ -180,7 +180,7 @@ void Simulator::handle(const Frame& f) {
           c->frame_height_cm > 250)
         return refuse(device::Nak::range);
       nv_.calibration = *c;
-      save_nvram(cfg_.nvram_file, nv_);
+      save_nvram(cfg_.nvram_file, nv_, cfg_.nvram_root);
       emit(fmt::format("calibration written: zero={:.1f} gain={:.6f} again={:.4f} aoff={:.2f} frame={:.1f}",
                        c->zero_counts, c->gain_n_per_count, c->act_gain, c->act_offset_n, c->frame_height_cm));
       return ack(f);

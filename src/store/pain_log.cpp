@@ -97,7 +97,7 @@ std::optional<std::string> find_pain_entry_owner(const Store& store, const std::
   // Entry IDs are unique across the store; a log is parsed only if its text holds the ID.
   const std::string& needle = id;
   for (const auto& athlete : store.list(collection("pain"))) {
-    auto text = read_file(store.path(collection("pain"), athlete));
+    auto text = read_file(store.path(collection("pain"), athlete), store.dir());
     if (!text || text->find(needle) == std::string::npos) continue;
     for (const auto& r : store.read_log(collection("pain"), athlete))
       if (r.value("id", "") == id) return is_correction(r) ? std::nullopt : std::optional<std::string>(athlete);

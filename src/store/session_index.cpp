@@ -120,9 +120,14 @@ SessionIndex::~SessionIndex() {
   if (map_) ::munmap(map_, size_);
 }
 
-SessionIndex SessionIndex::load(const std::filesystem::path& file) {
+SessionIndex SessionIndex::load(const std::filesystem::path& file, const std::filesystem::path& root) {
   SessionIndex out;
-  int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  int fd = -1;
+  try {
+    fd = root.empty() ? ::open(file.c_str(), O_RDONLY | O_CLOEXEC) : open_confined(root, file, O_RDONLY);
+  } catch (const Error&) {
+    return out;  // a link or a non-file in the cache's place is not read; `store check` names it
+  }
   if (fd < 0) return out;  // missing or unreadable: the reports read the sessions themselves
   struct stat st{};
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0) {
@@ -161,15 +166,16 @@ SessionIndex SessionIndex::load(const std::filesystem::path& file) {
   return out;
 }
 
-bool save_session_index(const std::filesystem::path& file, const std::vector<SessionIndexEntry>& entries) {
+bool save_session_index(const std::filesystem::path& file, const std::vector<SessionIndexEntry>& entries,
+                        const std::filesystem::path& root) {
   std::string text = fmt::format("{} {}\n", kMagic, index_key());
   for (const auto& e : entries)
     fmt::format_to(std::back_inserter(text), "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n", e.id, e.stamp.ino, e.stamp.size,
                    e.stamp.mtime_ns, e.stamp.ctime_ns, e.valid ? "v" : "x", e.athlete, e.started, e.fields);
   fmt::format_to(std::back_inserter(text), "end {}\n", entries.size());
   try {
-    make_private_dirs(file.parent_path());
-    write_file_atomic(file, text, Durability::cache);
+    make_private_dirs(file.parent_path(), root);
+    write_file_atomic(file, text, Durability::cache, root);
   } catch (const Error&) {
     return false;
   }

@@ -1,6 +1,7 @@
 #include "lever/store/session_reader.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -24,6 +25,7 @@
 #include "lever/store/session_index.hpp"
 #include "schema_check.hpp"
 #include "lever/util/error.hpp"
+#include "lever/util/fs.hpp"
 #include "lever/util/ids.hpp"
 #include "lever/util/json_schema.hpp"
 #include "lever/util/parallel.hpp"
@@ -149,9 +151,12 @@ struct Scratch {
 
 Outcome read_one(int dirfd, const std::string& name, Scratch& s, const std::vector<std::string>& fields, Kept& out,
                  FileStamp* stamp) {
-  int fd = ::openat(dirfd, name.c_str(), O_RDONLY | O_CLOEXEC);
+  // Never through a link, never blocking on a FIFO: anything but a plain file goes the slow way,
+  // where Store::load refuses it by name.
+  int fd = ::openat(dirfd, name.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   if (fd < 0) return errno == ENOENT ? Outcome::absent : Outcome::slow;
-  if (stamp && !stamp_of(fd, *stamp)) {
+  struct stat st{};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (stamp && !stamp_of(fd, *stamp))) {
     ::close(fd);
     return Outcome::slow;
   }
@@ -417,7 +422,7 @@ std::vector<json> read_sessions(const Store& store, const SessionQuery& q) {
     if (std::find(indexed.begin(), indexed.end(), k) == indexed.end()) wide.fields.push_back(k);
   bool use_index = wide.fields.size() == indexed.size();
   fs::path index_file = store.dir() / "cache" / "sessions.index";
-  int dirfd = ::open((store.dir() / c.dir).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int dirfd = open_dir_confined(store.dir(), store.dir() / c.dir);
   if (dirfd < 0) return {};
   struct Close {
     int fd;
@@ -449,7 +454,7 @@ std::vector<json> read_sessions(const Store& store, const SessionQuery& q) {
         find_one(dirfd, batch[i], prior(batch[i], first + i), scratch[w], wide, timed, out[i]);
     };
     auto load_index = [&] {
-      if (use_index) index = SessionIndex::load(index_file);
+      if (use_index) index = SessionIndex::load(index_file, store.dir());
     };
     pipe.run(store, c, load_index, check);
     pipe.collect(ids, found);
@@ -484,7 +489,7 @@ std::vector<json> read_sessions(const Store& store, const SessionQuery& q) {
       if (f.fresh && f.fresh->indexable && !stamp_is_racy(f.fresh->entry.stamp)) next.push_back(f.fresh->entry);
       else if (f.held) next.push_back(*f.held);
     }
-    save_session_index(index_file, next);
+    save_session_index(index_file, next, store.dir());
   }
   return out;
 }

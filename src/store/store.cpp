@@ -57,29 +57,118 @@ fs::path Store::resolve_dir(const std::string& flag) {
               "name one with --store DIR or LEVER_STORE");
 }
 
-Store::Store(fs::path dir) : dir_(std::move(dir)) {}
+Store::Store(fs::path dir, bool may_create) : dir_(dir.lexically_normal()), may_create_(may_create) {
+  // "store/" and "store" are one store: every file's path is dir_ / ..., compared lexically.
+  if (!dir_.has_filename() && dir_.has_parent_path() && dir_ != dir_.root_path()) dir_ = dir_.parent_path();
+}
 
-bool Store::exists() const { return fs::exists(dir_ / "store.json"); }
+bool Store::exists() const { return entry_kind(dir_ / "store.json") != EntryKind::missing; }
 
-std::string Store::rel(const fs::path& p) const { return fs::relative(p, dir_).string(); }
+std::string Store::rel(const fs::path& p) const { return p.lexically_relative(dir_).string(); }  // never through a link
+
+namespace {
+
+// A directory with nothing in it but what lever itself puts in a store (a lock, the simulator's
+// memory, a cache, empty collections): a store may be made there. Anything else means the path is
+// wrong, and lever writes nothing into it.
+bool empty_dir(const fs::path& d) {
+  std::error_code ec;
+  for (auto it = fs::directory_iterator(d, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    auto name = it->path().filename().string();
+    bool ours = name == ".lock" || name == "sim" || name == "cache" || name == "journal" || name.rfind(".store.json.tmp-", 0) == 0;
+    for (const auto& c : collections()) ours = ours || name == c.dir;
+    if (!ours) return false;
+  }
+  return !ec;
+}
+
+}  // namespace
+
+void Store::require_readable() const {
+  std::error_code ec;
+  auto st = fs::status(dir_, ec);  // the store directory itself may be a link the user made
+  if (!fs::exists(st)) {
+    if (may_create_) return;  // the configured place before the first write: an empty store
+    throw Error(Exit::not_found, fmt::format("no lever store at {}: the directory does not exist", dir_.string()),
+                fmt::format("check the path given to --store; 'lever store init {}' creates a new store there", dir_.string()));
+  }
+  if (!fs::is_directory(st))
+    throw Error(Exit::not_found, fmt::format("{} is not a lever store: it is not a directory", dir_.string()),
+                "name the store directory with --store DIR or LEVER_STORE ('lever store path' shows the one in use)");
+  if (exists()) return;
+  bool empty = empty_dir(dir_);
+  if (may_create_ && empty) return;
+  if (empty)
+    throw Error(Exit::not_found, fmt::format("{} is an empty directory, not yet a lever store", dir_.string()),
+                fmt::format("make it one with 'lever store init {}', or check the path given to --store", dir_.string()));
+  throw Error(Exit::not_found, fmt::format("{} is not a lever store: it has no store.json", dir_.string()),
+              fmt::format("check the path given to --store or LEVER_STORE; an empty directory becomes a store with "
+                          "'lever store init {}'", dir_.string()));
+}
+
+bool Store::init(const fs::path& dir) {
+  std::error_code ec;
+  auto st = fs::status(dir, ec);
+  if (fs::exists(st) && !fs::is_directory(st))
+    throw Error(Exit::usage, fmt::format("cannot make {} a store: it is not a directory", dir.string()),
+                "name a new or empty directory");
+  Store s(dir, true);
+  if (s.exists()) {
+    s.config();  // a store.json that is a link, damaged or from a newer lever is refused here too
+    return false;
+  }
+  if (fs::exists(st) && !empty_dir(dir))
+    throw Error(Exit::usage, fmt::format("cannot make {} a store: it is a directory with other things in it", dir.string()),
+                "name a new or empty directory for the store");
+  s.ensure_created();
+  // An existing directory becomes private as a new one is: the store holds health data.
+  struct stat dst{};
+  if (::stat(s.dir_.c_str(), &dst) == 0 && (dst.st_mode & 077) && ::chmod(s.dir_.c_str(), 0700) != 0)
+    throw_io_error("make private (chmod 700)", s.dir_, errno);
+  return true;
+}
 
 void Store::ensure_created() {
   std::error_code ec;
-  if (fs::exists(dir_, ec) && !fs::is_directory(dir_, ec))
-    throw Error(Exit::usage, fmt::format("the store path {} is not a directory", dir_.string()),
-                "name a directory with --store DIR or LEVER_STORE");
-  make_private_dirs(dir_);
+  auto st = fs::status(dir_, ec);
+  if (fs::exists(st) && !fs::is_directory(st))
+    throw Error(Exit::not_found, fmt::format("{} is not a lever store: it is not a directory", dir_.string()),
+                "name the store directory with --store DIR or LEVER_STORE");
   if (!exists()) {
+    if (!may_create_ && !fs::exists(st))
+      throw Error(Exit::not_found, fmt::format("no lever store at {}: the directory does not exist (nothing was written)", dir_.string()),
+                  fmt::format("check the path given to --store; 'lever store init {}' creates a new store there", dir_.string()));
+    if (fs::exists(st) && !empty_dir(dir_))
+      throw Error(Exit::not_found, fmt::format("{} is not a lever store: it has no store.json (nothing was written)", dir_.string()),
+                  "check the path given to --store or LEVER_STORE; 'lever store init DIR' makes an empty directory a store");
+    if (!may_create_)
+      throw Error(Exit::not_found, fmt::format("{} is an empty directory, not yet a lever store (nothing was written)", dir_.string()),
+                  fmt::format("make it one with 'lever store init {}', or check the path given to --store", dir_.string()));
+    make_private_dirs(dir_);
     json doc = {{"schema_version", kSchemaVersion}, {"kind", "lever-store"}, {"created_at", format_iso(now())},
                 {"config", json::object()}};
-    write_file_atomic(dir_ / "store.json", doc.dump(2) + "\n");
+    write_file_atomic(dir_ / "store.json", doc.dump(2) + "\n", Durability::synced, dir_);
+    return;
   }
+  // A store from a newer lever is never written to: its files may mean what this lever cannot know.
+  auto text = read_file(dir_ / "store.json", dir_);
+  json doc = text ? json::parse(*text, nullptr, false) : json();
+  if (doc.is_object() && doc.contains("schema_version") && doc["schema_version"].is_number_integer() &&
+      doc["schema_version"].get<long long>() > kSchemaVersion)
+    throw Error(Exit::invalid_data,
+                fmt::format("{} has schema_version {}: the store was written by a newer lever (this one writes {}); "
+                            "nothing was written", (dir_ / "store.json").string(), doc["schema_version"].get<long long>(),
+                            kSchemaVersion),
+                "upgrade lever to change this store (reading it still works)");
+  if (!doc.is_object() || doc.value("kind", "") != "lever-store")
+    throw Error(Exit::invalid_data, fmt::format("{} is not a lever store.json (nothing was written)", (dir_ / "store.json").string()),
+                "restore it from a backup, then run 'lever store check'");
 }
 
 std::unique_ptr<StoreLock> Store::lock() {
   ensure_created();
   fs::path lp = dir_ / ".lock";
-  int fd = ::open(lp.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  int fd = open_confined(dir_, lp, O_RDWR | O_CREAT, 0600);
   if (fd < 0) throw_io_error("open the lock file", lp, errno);
   double timeout = 10;
   if (const char* t = env("LEVER_LOCK_TIMEOUT")) timeout = std::atof(t);
@@ -107,13 +196,31 @@ std::unique_ptr<StoreLock> Store::lock() {
   std::string who = fmt::format("pid {}", ::getpid());
   if (::ftruncate(fd, 0) == 0) (void)::pwrite(fd, who.data(), who.size(), 0);
   // Under the exclusive lock no other writer is mid-write: leftover temp files are from a crash.
-  for (const auto& c : collections()) {
-    std::error_code ec;
-    for (auto it = fs::directory_iterator(dir_ / c.dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
-      auto name = it->path().filename().string();
-      if (name.size() > 1 && name[0] == '.' && name.find(".tmp-") != std::string::npos) fs::remove(it->path(), ec);
+  // Only regular files are removed; anything else there is refused where it matters and reported
+  // by `store check`.
+  std::vector<fs::path> dirs = {dir_, dir_ / "journal", dir_ / "cache"};
+  for (const auto& c : collections()) dirs.push_back(dir_ / c.dir);
+  for (const auto& d : dirs) {
+    std::vector<std::string> names;
+    try {
+      names = list_confined(dir_, d);
+    } catch (const Error&) {
+      continue;  // a linked directory: the write that needs it refuses it by name
+    }
+    for (const auto& name : names) {
+      if (name.size() > 1 && name[0] == '.' && name.find(".tmp-") != std::string::npos) {
+        try {
+          remove_confined(dir_, d / name);
+        } catch (const Error&) {
+        }
+      }
     }
   }
+  // Every write ends in the audit log: a link or a non-file in its place is refused before anything
+  // is changed (the audit write itself only warns, as the change is then already saved).
+  fs::path audit_log = path(collection("audit"), format_date(now()).substr(0, 7));
+  check_own_dirs(dir_, audit_log);
+  if (auto k = entry_kind(audit_log); k != EntryKind::missing && k != EntryKind::regular) throw_not_a_record_file(audit_log);
   recover_journal();
   return guard;
 }
@@ -124,8 +231,12 @@ fs::path Store::path(const Collection& c, const std::string& id) const {
 }
 
 bool Store::has(const Collection& c, const std::string& id) const {
-  std::error_code ec;
-  return fs::exists(path(c, id), ec);
+  // A link or a non-file in a record's place is neither a record nor a free name: it is refused.
+  fs::path p = path(c, id);
+  check_own_dirs(dir_, p);
+  auto k = entry_kind(p);
+  if (k != EntryKind::missing && k != EntryKind::regular) throw_not_a_record_file(p);
+  return k == EntryKind::regular;
 }
 
 std::vector<std::string> Store::validate(const Collection& c, const json& doc) {
@@ -156,7 +267,7 @@ std::optional<json> Store::load(const Collection& c, const std::string& id) cons
 
 std::optional<json> Store::load(const Collection& c, const std::string& id, const std::vector<std::string>& fields) const {
   fs::path p = path(c, id);
-  auto text = read_file(p);
+  auto text = read_file(p, dir_);
   if (!text) return std::nullopt;
   const auto& v = schemas::validator(c.schema);
   // The quick parse vouches only for valid documents; a newer schema_version still gets its error
@@ -192,8 +303,8 @@ void Store::save(const Collection& c, const std::string& id, const json& doc) {
   if (!problems.empty())
     throw Error(Exit::invalid_data, fmt::format("refusing to write an invalid {} '{}': {}", c.name, id, problems.front()));
   fs::path p = path(c, id);
-  make_private_dirs(p.parent_path());
-  write_file_atomic(p, doc.dump(2) + "\n");
+  make_private_dirs(p.parent_path(), dir_);
+  write_file_atomic(p, doc.dump(2) + "\n", Durability::synced, dir_);
 }
 
 std::vector<std::string> Store::list(const Collection& c) const {
@@ -208,8 +319,13 @@ void Store::list_batches(const Collection& c, size_t batch, const std::function<
   // path object per entry.
   std::vector<std::string> ids;
   std::string_view ext = c.is_log ? ".ndjson" : ".json";
-  DIR* d = ::opendir((dir_ / c.dir).c_str());
-  if (!d) return;
+  int fd = open_dir_confined(dir_, dir_ / c.dir);
+  if (fd < 0) return;
+  DIR* d = ::fdopendir(fd);
+  if (!d) {
+    ::close(fd);
+    return;
+  }
   while (const dirent* e = ::readdir(d)) {
     std::string_view name = e->d_name;
     if (name.size() <= ext.size() || name.substr(name.size() - ext.size()) != ext) continue;
@@ -227,14 +343,15 @@ void Store::append(const Collection& c, const std::string& key, const json& reco
   if (!problems.empty())
     throw Error(Exit::invalid_data, fmt::format("refusing to log an invalid {} record: {}", c.name, problems.front()));
   fs::path p = path(c, key);
-  make_private_dirs(p.parent_path());
-  append_line_durable(p, record.dump());
+  make_private_dirs(p.parent_path(), dir_);
+  append_line_durable(p, record.dump(), dir_);
 }
 
-std::vector<json> Store::read_log(const Collection& c, const std::string& key, std::vector<StoreProblem>* problems) const {
+std::vector<json> Store::read_log(const Collection& c, const std::string& key, std::vector<StoreProblem>* problems,
+                                  std::vector<long>* lines) const {
   std::vector<json> out;
   fs::path p = path(c, key);
-  auto text = read_file(p);
+  auto text = read_file(p, dir_);
   if (!text) return out;
   const auto& v = schemas::validator(c.schema);
   size_t pos = 0;
@@ -253,6 +370,7 @@ std::vector<json> Store::read_log(const Collection& c, const std::string& key, s
     if (sv.empty()) continue;
     if (auto quick = v.parse_valid(sv)) {
       out.push_back(std::move(*quick));
+      if (lines) lines->push_back(line);
       continue;
     }
     json rec = json::parse(sv, nullptr, false);
@@ -266,6 +384,7 @@ std::vector<json> Store::read_log(const Collection& c, const std::string& key, s
       continue;
     }
     out.push_back(std::move(rec));
+    if (lines) lines->push_back(line);
   }
   return out;
 }
@@ -274,7 +393,7 @@ std::vector<json> Store::read_log_tail(const Collection& c, const std::string& k
                                        const std::vector<std::string>& fields, std::vector<StoreProblem>* problems) const {
   std::vector<json> out;
   fs::path p = path(c, key);
-  int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+  int fd = open_confined(dir_, p, O_RDONLY);
   if (fd < 0) {
     if (errno == ENOENT) return out;
     throw_io_error("read", p, errno);
@@ -332,85 +451,6 @@ std::vector<json> Store::read_log_tail(const Collection& c, const std::string& k
   return out;
 }
 
-void Store::append_batch(const Collection& c, const std::vector<std::pair<std::string, json>>& records) {
-  std::map<std::string, std::string> by_key;
-  std::string journal_text;
-  for (const auto& [key, rec] : records) {
-    auto problems = validate(c, rec);
-    if (!problems.empty())
-      throw Error(Exit::invalid_data, fmt::format("refusing to log an invalid {} record: {}", c.name, problems.front()));
-    path(c, key);  // validates the key
-    by_key[key] += rec.dump() + "\n";
-    journal_text += json{{"collection", c.name}, {"key", key}, {"record", rec}}.dump() + "\n";
-  }
-  // The journal makes the batch atomic across files: after a crash the next lock() finishes it.
-  fs::path jdir = dir_ / "journal";
-  make_private_dirs(jdir);
-  fs::path jfile = jdir / (new_record_id("batch") + ".ndjson");
-  write_file_atomic(jfile, journal_text);
-  std::vector<std::pair<fs::path, uintmax_t>> done;  // logs appended so far, with their old sizes
-  try {
-    for (const auto& [key, lines] : by_key) {
-      fs::path p = path(c, key);
-      make_private_dirs(p.parent_path());
-      std::error_code ec;
-      uintmax_t old = fs::exists(p, ec) ? fs::file_size(p, ec) : 0;
-      append_lines_durable(p, lines);
-      done.emplace_back(p, old);
-    }
-  } catch (const Error&) {
-    // The caller is told the batch failed, so none of it may appear later: cut the logs back and
-    // drop the journal. If that fails too, the journal stays and the next write completes the batch.
-    try {
-      for (const auto& [p, old] : done) truncate_durable(p, old);
-      fs::remove(jfile);
-      sync_directory(jdir);
-    } catch (const std::exception&) {
-    }
-    throw;
-  }
-  fs::remove(jfile);
-  sync_directory(jdir);
-}
-
-void Store::recover_journal() {
-  std::error_code ec;
-  fs::path jdir = dir_ / "journal";
-  std::vector<fs::path> files;
-  for (auto it = fs::directory_iterator(jdir, ec); !ec && it != fs::directory_iterator(); it.increment(ec))
-    if (it->path().extension() == ".ndjson") files.push_back(it->path());
-  std::sort(files.begin(), files.end());
-  for (const auto& jf : files) {
-    auto text = read_file(jf);
-    if (!text) continue;
-    std::map<std::pair<std::string, std::string>, std::vector<json>> groups;
-    size_t pos = 0;
-    while (pos < text->size()) {
-      size_t nl = text->find('\n', pos);
-      if (nl == std::string::npos) break;
-      json e = json::parse(std::string_view(text->data() + pos, nl - pos), nullptr, false);
-      pos = nl + 1;
-      if (e.is_discarded()) continue;
-      groups[{e.value("collection", ""), e.value("key", "")}].push_back(e["record"]);
-    }
-    for (const auto& [ck, recs] : groups) {
-      const Collection& c = collection(ck.first);
-      std::set<std::string> present;
-      for (const auto& r : read_log(c, ck.second)) present.insert(r.value("id", ""));
-      std::string lines;
-      for (const auto& r : recs)
-        if (!present.count(r.value("id", ""))) lines += r.dump() + "\n";
-      if (!lines.empty()) {
-        fs::path p = path(c, ck.second);
-        make_private_dirs(p.parent_path());
-        append_lines_durable(p, lines);
-      }
-    }
-    fs::remove(jf);
-    sync_directory(jdir);
-  }
-}
-
 void Store::audit(const std::string& user, const std::string& action, const std::string& target, const json& details) {
   auto t = now();
   json rec = {{"schema_version", kSchemaVersion}, {"id", new_record_id("a")}, {"at", format_iso(t)},
@@ -419,103 +459,19 @@ void Store::audit(const std::string& user, const std::string& action, const std:
 }
 
 json Store::config() const {
-  auto text = read_file(dir_ / "store.json");
+  auto text = read_file(dir_ / "store.json", dir_);
   if (!text) return json::object();
   json doc = parse_document(dir_ / "store.json", *text);
   return doc.is_object() && doc.contains("config") ? doc["config"] : json::object();
 }
 
 void Store::set_config(const json& config) {
-  auto text = read_file(dir_ / "store.json");
+  auto text = read_file(dir_ / "store.json", dir_);
   json doc = text ? parse_document(dir_ / "store.json", *text) : json::object();
   doc["config"] = config;
   auto issues = schemas::validator("store.schema.json").validate(doc);
   if (!issues.empty()) throw Error(Exit::invalid_data, "refusing to write an invalid store configuration: " + join_issues(issues));
-  write_file_atomic(dir_ / "store.json", doc.dump(2) + "\n");
-}
-
-std::vector<StoreProblem> Store::check() const {
-  std::vector<StoreProblem> out;
-  if (!fs::is_directory(dir_)) {
-    out.push_back({dir_.string(), 0, "the store directory does not exist"});
-    return out;
-  }
-  struct stat st{};
-  if (::stat(dir_.c_str(), &st) == 0 && (st.st_mode & 077))
-    out.push_back({".", 0, fmt::format("the store directory is open to other users (mode {:o}); run chmod 700 on it", st.st_mode & 0777), true});
-  // store.json
-  if (auto text = read_file(dir_ / "store.json")) {
-    try {
-      auto issues = schemas::validator("store.schema.json").validate(parse_document(dir_ / "store.json", *text));
-      if (!issues.empty()) out.push_back({"store.json", 0, join_issues(issues)});
-    } catch (const Error& e) {
-      out.push_back({"store.json", 0, e.what()});
-    }
-  } else {
-    out.push_back({"store.json", 0, "missing (not a lever store, or it was deleted)"});
-  }
-  // Which IDs exist, for cross-references.
-  std::map<std::string, std::set<std::string>> present;
-  for (const auto& c : collections()) {
-    auto ids = list(c);
-    present[c.name] = std::set<std::string>(ids.begin(), ids.end());
-  }
-  auto check_refs = [&](const Collection& c, const json& rec, const std::string& file, long line) {
-    for (const auto& r : c.refs) {
-      if (!rec.contains(r.field) || rec[r.field].is_null()) continue;
-      auto id = rec[r.field].get<std::string>();
-      if (!present[r.collection].count(id))
-        out.push_back({file, line, fmt::format("{} '{}' refers to a {} that does not exist", r.field, id, r.collection)});
-    }
-  };
-  auto check_mode = [&](const fs::path& p) {
-    struct stat fst{};
-    if (::stat(p.c_str(), &fst) == 0 && (fst.st_mode & 077))
-      out.push_back({rel(p), 0, fmt::format("readable by other users (mode {:o}); run chmod 600 on it", fst.st_mode & 0777), true});
-  };
-  for (const auto& c : collections()) {
-    std::error_code ec;
-    for (auto it = fs::directory_iterator(dir_ / c.dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
-      auto name = it->path().filename().string();
-      std::string ext = c.is_log ? ".ndjson" : ".json";
-      if (!it->is_regular_file()) continue;
-      if (name.size() <= ext.size() || name.compare(name.size() - ext.size(), ext.size(), ext) != 0 ||
-          !is_valid_id(name.substr(0, name.size() - ext.size()))) {
-        out.push_back({rel(it->path()), 0, "a file lever did not write (unexpected name)", true});
-        continue;
-      }
-      std::string id = name.substr(0, name.size() - ext.size());
-      check_mode(it->path());
-      if (!c.is_log) {
-        try {
-          auto doc = load(c, id);
-          if (doc && doc->value("id", "") != id)
-            out.push_back({rel(it->path()), 0, fmt::format("its id '{}' does not match its file name", doc->value("id", ""))});
-          if (doc) check_refs(c, *doc, rel(it->path()), 0);
-        } catch (const Error& e) {
-          out.push_back({rel(it->path()), 0, e.what()});
-        }
-        continue;
-      }
-      std::vector<StoreProblem> lp;
-      auto recs = read_log(c, id, &lp);
-      out.insert(out.end(), lp.begin(), lp.end());
-      std::set<std::string> seen;
-      long n = 0;
-      for (const auto& r : recs) {
-        ++n;
-        auto rid = r.value("id", "");
-        if (!seen.insert(rid).second) out.push_back({rel(it->path()), 0, fmt::format("record id '{}' appears twice", rid)});
-        if (!c.key_field.empty() && r.value(c.key_field, "") != id)
-          out.push_back({rel(it->path()), 0, fmt::format("record '{}' has {} '{}' but sits in the log of '{}'", rid, c.key_field, r.value(c.key_field, ""), id)});
-        check_refs(c, r, rel(it->path()), 0);
-      }
-    }
-  }
-  std::error_code ec;
-  if (fs::exists(dir_ / "journal", ec) && !fs::is_empty(dir_ / "journal", ec))
-    out.push_back({"journal", 0, "an interrupted import is pending; the next write finishes it", true});
-  return out;
+  write_file_atomic(dir_ / "store.json", doc.dump(2) + "\n", Durability::synced, dir_);
 }
 
 std::string resolve_user(const std::string& flag) {

@@ -104,6 +104,55 @@ w t-phaseesc.json '{"phases": [{"name": "\\u001b[2Jwarm", "duration_s": 60, "sup
 w t-namebel.json '{"name": "ding\\u0007", "phases": [{"duration_s": 60, "support_pct": 20, "speed_kmh": 5, "incline_pct": 0}]}\n'
 w t-latin1.json '{"name": "caf\xe9", "phases": [{"duration_s": 60, "support_pct": 20, "speed_kmh": 5, "incline_pct": 0}]}\n'
 sed 's/"schema_version": 1/"schema_version": 1e999/' "$LEVER_STORE/plans/ann.json" >"$IN/n-1e999plan.json"
+# --- store boundaries (issue 14): copies of the prepared store ($SB/NAME), each with one link, directory,
+# FIFO, loose mode, duplicate ID, damaged journal or newer store.json where a record belongs; the
+# file outside that the links point at must be untouched afterwards (checked at the end).
+SB="$TMP/sb"
+mkdir -p "$SB"
+printf 'outside the store\nno newline' >"$SB/outside.txt"
+chmod 644 "$SB/outside.txt"
+SB_OUTSIDE=$(stat -c %a "$SB/outside.txt"; sha256sum <"$SB/outside.txt")
+sb() { cp -a "$LEVER_STORE" "$SB/$1"; }
+# sb_link STORE PATH: PATH in a fresh copy of the store is a link to the file outside.
+sb_link() { sb "$1"; rm -rf "${SB:?}/$1/$2"; ln -s "$SB/outside.txt" "$SB/$1/$2"; }
+# sb_dirlink STORE DIR: DIR of a fresh copy is a link to a copy of it outside the store.
+sb_dirlink() { sb "$1"; mv "$SB/$1/$2" "$SB/$1-$2-outside"; ln -s "$SB/$1-$2-outside" "$SB/$1/$2"; }
+SB_MONTH=$(basename "$(ls "$LEVER_STORE"/audit/*.ndjson | tail -1)")
+SB_CAL=$(basename "$(ls "$LEVER_STORE"/calibrations/*.json | head -1)")
+sb_link pain pain/ann.ndjson
+sb_link ath athletes/bob.json
+ln -s "$SB/nowhere" "$SB/ath/athletes/zed.json"
+sb_link plan plans/ann.json
+sb_link sess "sessions/$SID.json"
+sb_link tel "telemetry/$SID.ndjson"
+sb_link cal "calibrations/$SB_CAL"
+sb_link unit units/sim-0001.json
+sb_link audit "audit/$SB_MONTH"
+sb_link lock .lock
+sb_link sj store.json
+sb_dirlink dpain pain
+sb_dirlink dath athletes
+sb_dirlink daudit audit
+sb_dirlink dplan plans
+sb athdir
+rm "$SB/athdir/athletes/bob.json" && mkdir "$SB/athdir/athletes/bob.json"
+sb fifo
+rm "$SB/fifo/pain/ann.ndjson" && mkfifo "$SB/fifo/pain/ann.ndjson"
+sb pfile
+rm -r "$SB/pfile/pain" && echo "not a directory" >"$SB/pfile/pain"
+sb jbad
+mkdir -p "$SB/jbad/journal" && printf 'not json\n' >"$SB/jbad/journal/batch-x.ndjson"
+chmod 600 "$SB/jbad/journal/batch-x.ndjson"
+sb jlink
+mkdir -p "$SB/jlink/journal" && ln -s "$SB/outside.txt" "$SB/jlink/journal/batch-y.ndjson"
+sb mode
+chmod 644 "$SB/mode/athletes/ann.json"
+sb dup
+tail -1 "$SB/dup/pain/ann.ndjson" >>"$SB/dup/pain/ann.ndjson"
+sb newer
+sed -i 's/"schema_version": 1/"schema_version": 999/' "$SB/newer/store.json"
+mkdir -p "$SB/empty"
+w sb-ok.csv 'athlete_id,score\nann,3\n'
 printf '%s\n' "$(cat "$LEVER_STORE/plans/ann.json")" | sed 's/"athlete_id": "ann"/"athlete_id": "ghost"/; s/"id": "ann"/"id": "ghost"/' >"$IN/ghostplan.json"
 cp "$LEVER_STORE/plans/ann.json" "$IN/annplan.json"
 mkdir -p "$IN/adir"
@@ -162,6 +211,10 @@ echo "catalogue: $ROWS rows"
 same "$(checksums "$LEVER_STORE")" "$BEFORE_GOOD" "the prepared store after every refused command"
 same "$(checksums "$BAD")" "$BEFORE_BAD" "the damaged store after every refused command"
 [ ! -e "$TMP/notdir" ] || [ -f "$TMP/notdir" ] && pass || fail "the non-directory store path was replaced"
+# store boundaries (issue 14): nothing outside a store was touched through a link, nothing created
+same "$(stat -c %a "$SB/outside.txt"; sha256sum <"$SB/outside.txt")" "$SB_OUTSIDE" "the file outside the stores the links point at"
+[ ! -e "$SB/nowhere" ] && [ ! -e "$TMP/typo" ] && pass || fail "a dangling link's target or a mistyped --store was created"
+same "$(ls -A "$SB/empty")" "" "an empty directory named with --store after refused writes"
 expect 0 store check
 chmod 700 "$IN/adir"
 finish

@@ -35,6 +35,7 @@ cmp -s "$SRC/completions/lever.bash" "$U/share/bash-completion/completions/lever
 version=$(sed -nE 's/^project\(lever VERSION ([0-9.]+).*/\1/p' "$SRC/CMakeLists.txt")
 same "$("$U/bin/lever" --version)" "lever $version" "installed lever --version"
 LEVER="$U/bin/lever"
+expect 0 store init "$TMP/s1"
 expect 0 --store "$TMP/s1" athlete add ann --mass 70 --name "Ann Example"
 expect 0 --store "$TMP/s1" --json athlete show ann
 has '"mass_kg": 70' "$OUT"

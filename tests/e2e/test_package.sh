@@ -41,6 +41,7 @@ same "$("$X" --version)" "lever $version" "extracted lever --version"
 kind=$(file -L "$X")
 has ", stripped" "$kind"; lacks "not stripped" "$kind"
 LEVER="$X"
+expect 0 store init "$TMP/s1"
 expect 0 --store "$TMP/s1" athlete add ann --mass 70
 expect 0 --store "$TMP/s1" log-pain ann 2 --when before
 expect 0 --store "$TMP/s1" store check

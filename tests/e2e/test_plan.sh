@@ -8,7 +8,7 @@ ago() { date -u -d "-$1" +%Y-%m-%dT%H:%M:%SZ; }
 # session ID DAYS_AGO STEP MAX_PAIN_DURING: writes a plan session summary as 'lever run' would
 # (DAYS_AGO 0 = starting now).
 session() {
-  mkdir -p "$LEVER_STORE/sessions"
+  mkdir -p -m 700 "$LEVER_STORE/sessions"
   cat >"$LEVER_STORE/sessions/$1.json" <<JSON
 {"schema_version": 1, "id": "$1", "athlete_id": "ann", "started_at": "$(ago "$2 days")",
  "ended_at": "$(ago "$2 days -1 minute")", "status": "completed", "plan_step": $3,
@@ -40,7 +40,7 @@ expect 0 --format csv plan templates
 has "return-to-run,built-in,13,15" "$OUT"
 
 # A unit that cannot deliver 20 % of 75 kg (147 N) refuses the moderate plan, naming the numbers.
-mkdir -p "$LEVER_STORE/units"
+mkdir -p -m 700 "$LEVER_STORE/units"
 cat >"$LEVER_STORE/units/u1.json" <<JSON
 {"schema_version": 1, "id": "u1", "serial": "U1", "firmware": "1.0", "protocol_version": 1,
  "limits": {"max_support_force_n": 133, "max_support_slew_n_per_s": 50, "max_speed_kmh": 20,

@@ -25,8 +25,11 @@ class Context {
 public:
   /// The parsed global options.
   GlobalOptions g;
-  /// The store (resolved from --store, LEVER_STORE, XDG on first use).
+  /// The store (resolved from --store, LEVER_STORE, XDG on first use); Error(not_found) when that
+  /// path is not a lever store (Store::require_readable).
   Store& store();
+  /// The store, without checking that it is one (for `store path`).
+  Store& store_unchecked();
   /// The printer for data on stdout, configured from the global options.
   Printer& out();
   /// The format chosen with --format or --json.
@@ -49,6 +52,7 @@ public:
 
 private:
   std::unique_ptr<Store> store_;
+  bool store_checked_ = false;
   std::unique_ptr<Printer> printer_;
 };
 

@@ -36,10 +36,12 @@ nlohmann::json nvram_to_json(const NvMemory& nv);
 /// Parses the file's JSON; throws Error(invalid_data) naming the file and problem.
 NvMemory nvram_from_json(const nlohmann::json& j, const std::string& where);
 
-/// Loads the file, or creates it (0600, crash-safe) with the factory defaults for `serial`.
-NvMemory load_or_create_nvram(const std::filesystem::path& file, const std::string& serial);
-/// Writes the file crash-safely.
-void save_nvram(const std::filesystem::path& file, const NvMemory& nv);
+/// Loads the file, or creates it (0600, crash-safe) with the factory defaults for `serial`. With a
+/// root (the store it lives in), the file is confined to it: no symlink is followed (lever/util/fs.hpp).
+NvMemory load_or_create_nvram(const std::filesystem::path& file, const std::string& serial,
+                              const std::filesystem::path& root = {});
+/// Writes the file crash-safely (confined to root when given).
+void save_nvram(const std::filesystem::path& file, const NvMemory& nv, const std::filesystem::path& root = {});
 
 /// Where `sim:` keeps a unit's memory by default: <store>/sim/<serial lower-cased>.json.
 std::filesystem::path default_nvram_path(const std::filesystem::path& store_dir, const std::string& serial);

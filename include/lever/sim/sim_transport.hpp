@@ -20,7 +20,8 @@ SimConfig sim_config(const transport::PortSpec& spec, const std::filesystem::pat
 class NvramLock {
 public:
   /// Locks `<nvram file>.lock`, or throws Error(unit_unavailable) when another process holds it.
-  NvramLock(const std::filesystem::path& nvram_file, const std::string& port_name);
+  /// With a root (the store holding the memory), the lock file is confined to it.
+  NvramLock(const std::filesystem::path& nvram_file, const std::string& port_name, const std::filesystem::path& root = {});
   ~NvramLock();
   NvramLock(const NvramLock&) = delete;
   NvramLock& operator=(const NvramLock&) = delete;

@@ -21,6 +21,7 @@ namespace lever::sim {
 /// How to build a simulator.
 struct SimConfig {
   std::filesystem::path nvram_file;  ///< its non-volatile memory (created when absent)
+  std::filesystem::path nvram_root;  ///< the store holding it (its default place), so it is confined there; empty: a file the user named
   std::string serial = "SIM-0001";   ///< serial for a factory-fresh memory file
   std::uint64_t seed = 1;            ///< seeds noise and fault dice: same seed, same run
   FaultPlan faults;                  ///< scripted faults

@@ -54,7 +54,7 @@ class SessionIndex {
 public:
   /// The index at `file` (entries in the order saved); empty when it is missing, unreadable, torn, or written by
   /// a lever with another schema or field list.
-  static SessionIndex load(const std::filesystem::path& file);
+  static SessionIndex load(const std::filesystem::path& file, const std::filesystem::path& root = {});
   SessionIndex() = default;
   SessionIndex(SessionIndex&& o) noexcept;
   SessionIndex& operator=(SessionIndex&& o) noexcept;
@@ -71,6 +71,7 @@ private:
 
 /// Replaces the index atomically (temporary file and rename, 0600, not fsynced: it is a cache).
 /// Returns false when it cannot be written (a read-only store); reports go on without it.
-bool save_session_index(const std::filesystem::path& file, const std::vector<SessionIndexEntry>& entries);
+bool save_session_index(const std::filesystem::path& file, const std::vector<SessionIndexEntry>& entries,
+                        const std::filesystem::path& root = {});
 
 }  // namespace lever

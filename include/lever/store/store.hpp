@@ -19,6 +19,17 @@ namespace fs = std::filesystem;
 /// The schema version this lever writes and the newest it reads.
 inline constexpr int kSchemaVersion = 1;
 
+/// One interrupted batch import waiting in <store>/journal: its log lines grouped by collection and key.
+struct Journal {
+  fs::path file;  ///< the journal file
+  std::vector<std::pair<std::pair<std::string, std::string>, std::vector<nlohmann::json>>> groups;  ///< (collection, key) -> records
+};
+
+/// Reads and validates a journal file written by Store::append_batch: every line a JSON object naming a
+/// log collection, a valid key and a record valid for that collection. Error(invalid_data) naming the
+/// file, the line and the fix otherwise (nothing of it is applied then).
+Journal parse_journal(const fs::path& file, const std::string& text);
+
 /// A problem found in one stored file (by loaders and by `store check`).
 struct StoreProblem {
   std::string file;     ///< path relative to the store, e.g. "athletes/ann.json"
@@ -47,21 +58,33 @@ public:
   /// The store directory from --store, then LEVER_STORE, then $XDG_DATA_HOME/lever (~/.local/share/lever).
   static fs::path resolve_dir(const std::string& flag);
 
-  /// Opens the store at dir (it need not exist yet: it is created 0700 by the first write).
-  explicit Store(fs::path dir);
+  /// Opens the store at dir. With may_create (the configured place: LEVER_STORE or the XDG default),
+  /// a missing store is created 0700 by the first write; without it (a --store DIR), writes to a
+  /// missing store are refused with Error(not_found) and `lever store init DIR` creates one.
+  explicit Store(fs::path dir, bool may_create = true);
+
+  /// Makes `dir` (missing or an empty directory, which is then made 0700) a new store; false when it
+  /// already is one.
+  /// Error(usage) when it is a file or a directory with other things in it.
+  static bool init(const fs::path& dir);
 
   /// The store directory.
   const fs::path& dir() const { return dir_; }
-  /// True when the store directory and its store.json exist.
+  /// True when the store directory holds a store.json (of any kind: reading it checks it).
   bool exists() const;
+  /// Throws Error(not_found) naming the path when it is not a lever store that can be read: a file,
+  /// a directory without store.json (unless empty and may_create), a missing --store directory.
+  void require_readable() const;
 
   /// Takes the exclusive write lock, waiting up to LEVER_LOCK_TIMEOUT seconds (default 10), then
-  /// throws Error(store_busy). Creates the store on first use and finishes any interrupted import.
+  /// throws Error(store_busy). Creates the store on first use (when it may: see the constructor),
+  /// refuses a store from a newer lever and a linked audit log or audit directory (Error(invalid_data)), and
+  /// finishes any interrupted import after validating its journal.
   std::unique_ptr<StoreLock> lock();
 
   /// The path of a document or log in a collection (IDs are validated first).
   fs::path path(const Collection& c, const std::string& id) const;
-  /// True when the document (or log) exists.
+  /// True when the document (or log) exists; Error(invalid_data) when a link or a non-file is in its place.
   bool has(const Collection& c, const std::string& id) const;
   /// Loads and validates a document; nullopt when absent; Error(invalid_data) naming file and problem.
   std::optional<nlohmann::json> load(const Collection& c, const std::string& id) const;
@@ -79,8 +102,10 @@ public:
   /// Validates and appends one record to a log durably (caller holds the lock).
   void append(const Collection& c, const std::string& key, const nlohmann::json& record);
   /// Reads every intact record of a log; invalid lines are reported to `problems` (if given) and skipped.
+  /// With `lines`, the 1-based line of each record returned is put there (in the same order).
   std::vector<nlohmann::json> read_log(const Collection& c, const std::string& key,
-                                       std::vector<StoreProblem>* problems = nullptr) const;
+                                       std::vector<StoreProblem>* problems = nullptr,
+                                       std::vector<long>* lines = nullptr) const;
   /// Reads the last `n` intact records of a log without reading the whole file; with `fields`, each
   /// record (still validated whole) keeps only those top-level fields. Damaged lines among those read
   /// are reported to `problems` (if given) with their line numbers.
@@ -109,9 +134,12 @@ public:
 private:
   void ensure_created();
   void recover_journal();
+  void check_journals(std::vector<StoreProblem>& out) const;
+  void check_entries(std::vector<StoreProblem>& out) const;
   nlohmann::json parse_document(const fs::path& file, const std::string& text) const;
   std::string rel(const fs::path& p) const;
   fs::path dir_;
+  bool may_create_ = true;
 };
 
 /// `doc` with only the named top-level fields (those it has); all of it when `fields` is empty.

@@ -14,7 +14,8 @@ std::string id_problem(std::string_view s);
 /// Throws Error(usage) naming the kind ("athlete", "unit", ...) when s is not a valid ID.
 void require_id(std::string_view kind, std::string_view s);
 
-/// A fresh unique record ID: prefix, UTC time stamp and random hex, e.g. "p-20261125t145657z-3f9a2c1b".
+/// A fresh unique record ID: prefix, UTC time to the millisecond and 64 random bits from the kernel,
+/// e.g. "p-20261125t145657123z-3f9a2c1b0d4e5f60" (at most 27 characters more than the prefix).
 std::string new_record_id(std::string_view prefix);
 
 }  // namespace lever
