@@ -70,7 +70,7 @@ w float.ndjson '{"athlete_id": "ann", "score": 2.5}\n'
 w noathlete.ndjson '{"score": 2}\n'
 w mixed.ndjson '{"athlete_id": "ann", "score": 2}\n{"athlete_id": "ann", "score": 12}\n'
 w csvasnd.csv '{"athlete_id": "ann", "score": 2}\n'
-head -c 3000 /dev/urandom >"$IN/binary.dat"
+python3 -c 'import random, sys; r = random.Random(7); sys.stdout.buffer.write(bytes(r.randrange(256) for _ in range(3000)))' >"$IN/binary.dat"  # fixed bytes: the same refusal every run
 w notjson.json '{"phases": [\n'
 w empty.json ''
 w array.json '[]\n'
