@@ -127,11 +127,21 @@ void throw_not_a_record_file(const fs::path& path) {
               "move it out of the store (nothing was read from it or written to it), then run 'lever store check'");
 }
 
-void check_own_dirs(const fs::path& root, const fs::path& file) {
-  fs::path rel = file.parent_path().lexically_relative(root);
+namespace {
+
+// `dir` relative to the store root `root`; a path outside the store is a bug in lever, never followed.
+fs::path below_root(const fs::path& root, const fs::path& dir, const fs::path& named) {
+  fs::path rel = dir.lexically_relative(root);
   if (rel.empty() || *rel.begin() == "..")
-    throw Error(Exit::failure, fmt::format("{} lies outside the store {}", file.string(), root.string()),
+    throw Error(Exit::failure, fmt::format("{} lies outside the store {}", named.string(), root.string()),
                 "this is a bug in lever: please report it");
+  return rel;
+}
+
+}  // namespace
+
+void check_own_dirs(const fs::path& root, const fs::path& file) {
+  fs::path rel = below_root(root, file.parent_path(), file);
   fs::path cur = root;
   for (const auto& part : rel) {
     if (part == ".") continue;
@@ -344,10 +354,7 @@ void make_private_dirs(const fs::path& dir, const fs::path& root) {
   if (!root.empty()) {
     // The root is where the user put the store (it may be a link); below it, only real directories.
     make_private_dirs(root);
-    fs::path rel = dir.lexically_relative(root);
-    if (rel.empty() || *rel.begin() == "..")
-      throw Error(Exit::failure, fmt::format("{} lies outside the store {}", dir.string(), root.string()),
-                  "this is a bug in lever: please report it");
+    fs::path rel = below_root(root, dir, dir);
     fs::path cur = root;
     for (const auto& part : rel) {
       if (part == ".") continue;
