@@ -59,7 +59,7 @@ std::string text_problem(std::string_view s, TextKind kind) {
                        static_cast<unsigned char>(s[*at]));
   if (kind == TextKind::name)
     if (auto at = control_char_at(s))
-      return fmt::format("contains a control character ({}); names and IDs cannot", escape_text(s.substr(*at, c1_at(s, *at) ? 2 : 1)));
+      return fmt::format("contains a control character ({}); names and IDs cannot contain one (free-text notes and reasons can)", escape_text(s.substr(*at, c1_at(s, *at) ? 2 : 1)));
   return {};
 }
 

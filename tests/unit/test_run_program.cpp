@@ -121,7 +121,7 @@ TEST_CASE("run program: program and phase names hold no control characters") {
   auto issues = program_problems(doc);
   REQUIRE(issues.size() == 2);
   CHECK(issues[0].pointer == "/phases/0/name");
-  CHECK(issues[0].message == "contains a control character (\\x1b); names and IDs cannot");
+  CHECK(issues[0].message == "contains a control character (\\x1b); names and IDs cannot contain one (free-text notes and reasons can)");
   CHECK(issues[1].pointer == "/phases/1/name");
   CHECK_THROWS_AS(program_from_json(doc, "prog.json"), lever::Error);
 

@@ -39,7 +39,7 @@ TEST_CASE("control characters: C0, DEL and C1, but not other non-ASCII text") {
 TEST_CASE("the text rule: names refuse control characters, free text keeps them") {
   CHECK(text_problem("ann", TextKind::name).empty());
   CHECK(text_problem("Zoë", TextKind::name).empty());
-  CHECK(text_problem("a\x1b", TextKind::name) == "contains a control character (\\x1b); names and IDs cannot");
+  CHECK(text_problem("a\x1b", TextKind::name) == "contains a control character (\\x1b); names and IDs cannot contain one (free-text notes and reasons can)");
   CHECK(text_problem("line\rover", TextKind::free).empty());
   CHECK(text_problem("caf\xE9", TextKind::free) == "is not valid UTF-8 (byte 4 is \\xe9); use UTF-8 text");
   CHECK(text_problem("caf\xE9", TextKind::name) == "is not valid UTF-8 (byte 4 is \\xe9); use UTF-8 text");
