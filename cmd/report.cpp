@@ -28,6 +28,11 @@ struct ReportArgs {
   int due_days = 14;
 };
 
+// Names on stderr every record an overview had to leave out, with how to find the damage.
+void warn_left_out(Context& ctx, const std::vector<std::string>& left_out) {
+  for (const auto& why : left_out) ctx.warn(fmt::format("{} ('lever store check' lists every damaged record)", why));
+}
+
 report::ReportOptions options_from(const ReportArgs& a) {
   report::ReportOptions o;
   auto t = now();
@@ -82,8 +87,10 @@ void add_report(CLI::App& app, Context& ctx) {
     auto o = options_from(*a);
     refresh_every_plan(ctx);  // every plan as its evidence implies now (stored once), never a stale one
     auto t = o.until.value_or(now());
-    auto rows = report::clinic_rows(ctx.store(), o, t);
-    auto units = report::unit_rows(ctx.store(), t, 14);
+    std::vector<std::string> left_out;
+    auto rows = report::clinic_rows(ctx.store(), o, t, left_out);
+    auto units = report::unit_rows(ctx.store(), t, 14, left_out);
+    warn_left_out(ctx, left_out);
     if (!a->html.empty()) {
       report::write_html(a->html, report::clinic_html(rows, units));
       ctx.note(fmt::format("wrote {}", a->html));
@@ -134,7 +141,12 @@ void add_report(CLI::App& app, Context& ctx) {
   auto* units = app.add_subcommand("units", "Every unit: serial, firmware, calibration state and due date");
   number_in(units->add_option("--due-within", a->due_days, "Call a unit 'due soon' this many days ahead"), {0, 3650, true, "days"})
       ->capture_default_str()->type_name("DAYS");
-  units->callback([&ctx, a] { ctx.out().records(report::unit_columns(), report::unit_rows(ctx.store(), now(), a->due_days)); });
+  units->callback([&ctx, a] {
+    std::vector<std::string> left_out;
+    auto rows = report::unit_rows(ctx.store(), now(), a->due_days, left_out);
+    warn_left_out(ctx, left_out);
+    ctx.out().records(report::unit_columns(), rows);
+  });
 
   auto* pain = app.add_subcommand("pain", "The athlete's raw pain and symptom log, for export");
   pain->add_option("ATHLETE", a->id, "Athlete ID")->required()->type_name("ATHLETE");

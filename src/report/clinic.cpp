@@ -32,7 +32,7 @@ const std::vector<Column>& clinic_columns() {
   return c;
 }
 
-std::vector<json> clinic_rows(Store& store, const ReportOptions& opt, TimePoint now_t) {
+std::vector<json> clinic_rows(Store& store, const ReportOptions& opt, TimePoint now_t, std::vector<std::string>& left_out) {
   // Each athlete's newest session (the session reader picks them from its index).
   std::map<std::string, json> last;
   SessionQuery q;
@@ -50,12 +50,14 @@ std::vector<json> clinic_rows(Store& store, const ReportOptions& opt, TimePoint 
   // error (a damaged plan) surfaces for the first such athlete in ID order, as a plain loop would.
   auto ids = store.list(collection("athlete"));
   std::vector<std::optional<json>> built(ids.size());
+  std::vector<std::string> unreadable(ids.size());
   parallel_for(ids.size(), [&](size_t i, unsigned) {
     const std::string& id = ids[i];
     std::optional<json> a;
     try {
       a = store.load(collection("athlete"), id, {"flags"});
-    } catch (const Error&) {
+    } catch (const Error& e) {
+      unreadable[i] = fmt::format("athlete '{}' is left out: {}", id, e.what());
       return;
     }
     if (!a) return;
@@ -98,8 +100,10 @@ std::vector<json> clinic_rows(Store& store, const ReportOptions& opt, TimePoint 
     built[i] = std::move(row);
   });
   std::vector<json> rows;
-  for (auto& r : built)
-    if (r) rows.push_back(std::move(*r));
+  for (size_t i = 0; i < built.size(); ++i) {
+    if (built[i]) rows.push_back(std::move(*built[i]));
+    if (!unreadable[i].empty()) left_out.push_back(std::move(unreadable[i]));
+  }
   return rows;
 }
 
@@ -110,13 +114,14 @@ const std::vector<Column>& unit_columns() {
   return c;
 }
 
-std::vector<json> unit_rows(const Store& store, TimePoint now_t, int due_within_days) {
+std::vector<json> unit_rows(const Store& store, TimePoint now_t, int due_within_days, std::vector<std::string>& left_out) {
   std::vector<json> rows;
   for (const auto& id : store.list(collection("unit"))) {
     std::optional<json> u;
     try {
       u = store.load(collection("unit"), id);
-    } catch (const Error&) {
+    } catch (const Error& e) {
+      left_out.push_back(fmt::format("unit '{}' is left out: {}", id, e.what()));
       continue;
     }
     if (!u) continue;

@@ -45,6 +45,17 @@ same "$(jq -r '.athletes[] | select(.athlete_id == "ben") | .plan_status' <<<"$O
 expect 0 report clinic --html "$TMP/clinic.html"
 has "Clinic overview" "$(cat "$TMP/clinic.html")"
 expect 0 report units
+# A record the overviews cannot read is left out with a warning naming it, never silently.
+printf '{"schema_version": 1, "id": "cat", "mass_kg": ' >"$LEVER_STORE/athletes/cat.json"
+mkdir -p -m 700 "$LEVER_STORE/units"
+printf '{"schema_version": 1, "id": "u9"' >"$LEVER_STORE/units/u9.json"
+chmod 600 "$LEVER_STORE/athletes/cat.json" "$LEVER_STORE/units/u9.json"
+expect 0 --json report clinic
+same "$(jq '.athletes | length' <<<"$OUT")" "2" "the damaged athlete is left out"
+has "athlete 'cat' is left out" "$ERR"; has "athletes/cat.json" "$ERR"; has "unit 'u9' is left out" "$ERR"
+expect 0 report units
+has "unit 'u9' is left out" "$ERR"
+rm "$LEVER_STORE/athletes/cat.json" "$LEVER_STORE/units/u9.json"
 
 # Bad input.
 expect 4 report athlete nobody; has "nobody" "$ERR"

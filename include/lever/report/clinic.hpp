@@ -17,13 +17,17 @@ namespace lever::report {
 double follow_up_hours(const nlohmann::json& config);
 
 /// One row per athlete: plan step and support, plan status, last session, red flags, follow-up state.
-std::vector<nlohmann::json> clinic_rows(Store& store, const ReportOptions& opt, TimePoint now_t);
+/// An athlete whose document cannot be read is left out and named in `left_out` (for a warning).
+std::vector<nlohmann::json> clinic_rows(Store& store, const ReportOptions& opt, TimePoint now_t,
+                                        std::vector<std::string>& left_out);
 
 /// Columns of the clinic table.
 const std::vector<Column>& clinic_columns();
 
 /// One row per unit: serial, firmware, last calibration, result, due date and whether it is due.
-std::vector<nlohmann::json> unit_rows(const Store& store, TimePoint now_t, int due_within_days);
+/// A unit whose document cannot be read is left out and named in `left_out` (for a warning).
+std::vector<nlohmann::json> unit_rows(const Store& store, TimePoint now_t, int due_within_days,
+                                      std::vector<std::string>& left_out);
 
 /// Columns of the units table.
 const std::vector<Column>& unit_columns();
