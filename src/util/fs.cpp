@@ -129,31 +129,32 @@ void throw_not_a_record_file(const fs::path& path) {
 
 namespace {
 
-// `dir` relative to the store root `root`; a path outside the store is a bug in lever, never followed.
-fs::path below_root(const fs::path& root, const fs::path& dir, const fs::path& named) {
+// Walks the directories from the store root `root` down to `dir`, each of which must be a real
+// directory (never a link). A missing one ends the walk (nothing below it exists), or with
+// `create` is made 0700. A path outside the store is a bug in lever, never followed.
+void walk_own_dirs(const fs::path& root, const fs::path& dir, const fs::path& named, bool create) {
   fs::path rel = dir.lexically_relative(root);
   if (rel.empty() || *rel.begin() == "..")
     throw Error(Exit::failure, fmt::format("{} lies outside the store {}", named.string(), root.string()),
                 "this is a bug in lever: please report it");
-  return rel;
-}
-
-}  // namespace
-
-void check_own_dirs(const fs::path& root, const fs::path& file) {
-  fs::path rel = below_root(root, file.parent_path(), file);
   fs::path cur = root;
   for (const auto& part : rel) {
     if (part == ".") continue;
     cur /= part;
     struct stat st{};
     if (::lstat(cur.c_str(), &st) != 0) {
-      if (errno == ENOENT) return;
-      throw_io_error("inspect", cur, errno);
+      if (errno != ENOENT) throw_io_error("inspect", cur, errno);
+      if (!create) return;
+      if (::mkdir(cur.c_str(), 0700) != 0 && errno != EEXIST) throw_io_error("create directory", cur, errno);
+      if (::lstat(cur.c_str(), &st) != 0) throw_io_error("inspect", cur, errno);
     }
     if (!S_ISDIR(st.st_mode)) throw_not_own_dir(cur, st.st_mode);
   }
 }
+
+}  // namespace
+
+void check_own_dirs(const fs::path& root, const fs::path& file) { walk_own_dirs(root, file.parent_path(), file, false); }
 
 int open_confined(const fs::path& root, const fs::path& path, int flags, unsigned mode) {
   check_own_dirs(root, path);
@@ -354,19 +355,7 @@ void make_private_dirs(const fs::path& dir, const fs::path& root) {
   if (!root.empty()) {
     // The root is where the user put the store (it may be a link); below it, only real directories.
     make_private_dirs(root);
-    fs::path rel = below_root(root, dir, dir);
-    fs::path cur = root;
-    for (const auto& part : rel) {
-      if (part == ".") continue;
-      cur /= part;
-      struct stat st{};
-      if (::lstat(cur.c_str(), &st) != 0) {
-        if (errno != ENOENT) throw_io_error("inspect", cur, errno);
-        if (::mkdir(cur.c_str(), 0700) != 0 && errno != EEXIST) throw_io_error("create directory", cur, errno);
-        if (::lstat(cur.c_str(), &st) != 0) throw_io_error("inspect", cur, errno);
-      }
-      if (!S_ISDIR(st.st_mode)) throw_not_own_dir(cur, st.st_mode);
-    }
+    walk_own_dirs(root, dir, dir, true);
     return;
   }
   std::error_code ec;
