@@ -10,6 +10,7 @@
 
 #include "commands.hpp"
 #include "lever/cli/checks.hpp"
+#include "lever/model/vocab.hpp"
 #include "lever/util/error.hpp"
 #include "lever/util/text.hpp"
 
@@ -71,9 +72,7 @@ int main(int argc, char** argv) {
   auto& g = ctx.g;
   app.add_option("--store", g.store_dir, "Store directory (default: $LEVER_STORE, then $XDG_DATA_HOME/lever)")
       ->type_name("DIR");
-  app.add_option("--format", g.format, "Output format for data on stdout")
-      ->check(CLI::IsMember({"table", "json", "ndjson", "csv"}))
-      ->type_name("table|json|ndjson|csv");
+  lever::one_of(app.add_option("--format", g.format, "Output format for data on stdout"), lever::model::names<lever::model::Format>());
   app.add_flag("--json", g.json, "Same as --format json");
   app.add_flag("-q,--quiet", g.quiet, "No notes on stderr (errors still print)");
   app.add_flag("-v,--verbose", g.verbose, "More detail on stderr (repeat for more)");

@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "lever/cli/checks.hpp"
+#include "lever/model/vocab.hpp"
 #include "lever/plan/rest.hpp"
 #include "lever/plan/service.hpp"
 #include "lever/plan/templates.hpp"
@@ -26,7 +27,7 @@ using namespace lever::plan;
 
 // Raw option values, shared by the plan subcommands.
 struct PlanArgs {
-  std::string athlete, file, name, tmpl = kDefaultTemplate, severity = "moderate", profile = "seed", unit, speed;
+  std::string athlete, file, name, tmpl = kDefaultTemplate, severity = "moderate", profile = std::string(model::default_profile().name), unit, speed;
   std::string reason, decision;
   int consecutive = 0, step = 0;
   bool replace = false;
@@ -88,7 +89,7 @@ void next(Context& ctx, const std::string& athlete) {
                 fmt::format("no runs until a clinician reviews and resumes it: lever plan resume {} --reason TEXT", athlete));
   }
   std::vector<TimePoint> starts;
-  for (const auto& s : sessions_for_athlete(store, athlete)) starts.push_back(s.started_at);
+  for (const auto& s : u.sessions) starts.push_back(s.started_at);
   double mass = require_athlete(store, athlete).at("mass_kg").get<double>();
   if (u.plan["review"].get<bool>()) ctx.warn(fmt::format("the plan of '{}' awaits clinician review", athlete));
   ctx.out().record(next_columns(), next_row(u.plan, u.evaluation, rest_check(u.plan, starts, now()), mass));
@@ -247,7 +248,8 @@ void add_plan(CLI::App& app, Context& ctx) {
   nw->add_option("--template", a->tmpl, "Template ID (see 'lever plan templates')")->capture_default_str()->type_name("NAME");
   nw->add_option("--severity", a->severity, "Presentation: mild starts at 10 % support, moderate at 20 %")
       ->capture_default_str()->type_name("mild|moderate");
-  nw->add_option("--profile", a->profile, "Pain-monitoring profile")->capture_default_str()->type_name("seed|trek|silbernagel");
+  // Not one_of: an unknown profile is refused by model::profile(), whose message lists each one's limit.
+  nw->add_option("--profile", a->profile, "Pain-monitoring profile")->capture_default_str()->type_name(choice_list(profile_names()));
   nw->add_option("--unit", a->unit, "Check support forces against this unit (default: the only unit in the store)")->type_name("UNIT");
   number_in(nw->add_option("--consecutive", a->consecutive, "Acceptable sessions in a row before progressing (default 2)"),
             {1, 10, true})

@@ -57,4 +57,14 @@ void apply_text_rule(CLI::App& app) {
   for (CLI::App* sub : app.get_subcommands({})) apply_text_rule(*sub);
 }
 
+std::string choice_list(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : "|") + n;
+  return out;
+}
+
+CLI::Option* one_of(CLI::Option* opt, const std::vector<std::string>& names) {
+  return opt->check(CLI::IsMember(names))->type_name(choice_list(names));
+}
+
 }  // namespace lever

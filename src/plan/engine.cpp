@@ -10,7 +10,6 @@
 #include <fmt/format.h>
 
 #include "lever/plan/response.hpp"
-#include "lever/store/athletes.hpp"
 
 namespace lever::plan {
 
@@ -40,7 +39,7 @@ SessionSummary session_summary(const json& d) {
   s.id = d.value("id", "");
   s.started_at = time_of(d, "started_at");
   if (d.contains("ended_at") && d["ended_at"].is_string()) s.ended_at = parse_iso(d["ended_at"].get<std::string>());
-  s.status = d.value("status", "");
+  s.status = model::parse<model::SessionStatus>(d.value("status", "")).value_or(model::SessionStatus::running);
   if (d.contains("plan_step") && d["plan_step"].is_number_integer()) s.plan_step = d["plan_step"].get<int>();
   if (d.contains("support_pct") && d["support_pct"].is_number()) s.support_pct = d["support_pct"].get<double>();
   if (d.contains("measured_support_pct") && d["measured_support_pct"].is_number())
@@ -55,46 +54,57 @@ PainRecord pain_record(const json& e) {
   PainRecord p;
   p.id = e.value("id", "");
   p.score = e.value("score", 0);
-  p.when = e.value("when", "after");
+  p.when = model::parse<model::PainWhen>(e.value("when", "")).value_or(model::PainWhen::after);
   p.at = time_of(e, "at");
   if (e.contains("session_id") && e["session_id"].is_string()) p.session_id = e["session_id"].get<std::string>();
-  p.swelling = e.value("swelling", "");
+  p.swelling = model::parse<model::Swelling>(e.value("swelling", ""));
   p.logged_at = std::max(time_of(e, "logged_at", p.at), time_of(e, "amended_at"));
   return p;
 }
 
 CorrectionRecord correction_record(const json& r) {
-  return {r.value("id", ""), r.value("corrects", ""), r.value("kind", ""), time_of(r, "logged_at")};
+  return {r.value("id", ""), r.value("corrects", ""),
+          model::parse<model::CorrectionKind>(r.value("kind", "")).value_or(model::CorrectionKind::void_entry), time_of(r, "logged_at")};
+}
+
+EngineRules engine_rules(const model::Plan& plan) {
+  EngineRules r;
+  const model::PlanRules& rules = plan.rules;
+  r.weekly_trend = plan.profile_row().weekly_trend;
+  r.consecutive_required = rules.consecutive_required.value_or(r.consecutive_required);
+  r.follow_up_min_h = rules.follow_up_min_h.value_or(r.follow_up_min_h);
+  r.follow_up_window_h = rules.follow_up_window_h.value_or(r.follow_up_window_h);
+  r.after_min_min = rules.after_min_min.value_or(r.after_min_min);
+  r.after_max_min = rules.after_max_min.value_or(r.after_max_min);
+  r.follow_up_deadline_h = rules.follow_up_deadline_h.value_or(r.follow_up_deadline_h);
+  r.weekly_trend = rules.weekly_trend.value_or(r.weekly_trend);
+  r.trend_threshold_points = rules.trend_threshold_points.value_or(r.trend_threshold_points);
+  return r;
 }
 
 EngineRules engine_rules(const json& plan) {
-  EngineRules r;
-  r.weekly_trend = profile(plan.value("profile", "seed")).weekly_trend;
-  const json rules = plan.value("rules", json::object());
-  r.consecutive_required = rules.value("consecutive_required", r.consecutive_required);
-  r.follow_up_min_h = rules.value("follow_up_min_h", r.follow_up_min_h);
-  r.follow_up_window_h = rules.value("follow_up_window_h", r.follow_up_window_h);
-  r.after_min_min = rules.value("after_min_min", r.after_min_min);
-  r.after_max_min = rules.value("after_max_min", r.after_max_min);
-  r.follow_up_deadline_h = rules.value("follow_up_deadline_h", r.follow_up_deadline_h);
-  r.weekly_trend = rules.value("weekly_trend", r.weekly_trend);
-  r.trend_threshold_points = rules.value("trend_threshold_points", r.trend_threshold_points);
-  return r;
+  model::Plan p;
+  p.profile = plan.value("profile", std::string(model::default_profile().name));
+  if (auto it = plan.find("rules"); it != plan.end()) it->get_to(p.rules);
+  return engine_rules(p);
 }
 
 namespace {
 
+using model::HistoryEntry;
+using model::HistoryKind;
+
 // "15 % (step 3)": how reasons name a step.
-std::string where(const json& steps, int step) {
-  double pct = steps.at(static_cast<size_t>(step - 1)).value("support_pct", 0.0);
-  return fmt::format("{:g} % (step {})", pct, step);
+std::string where(const model::Plan& plan, int step) {
+  const model::PlanStep* s = plan.step(step);
+  return fmt::format("{:g} % (step {})", s ? s->support_pct : 0.0, step);
 }
 
 // The time of the latest clinician action (or the plan's creation): earlier sessions are superseded.
-TimePoint cutoff(const json& plan) {
-  TimePoint c = time_of(plan, "created_at");
-  for (const auto& h : plan.value("history", json::array()))
-    if (h.value("kind", "") != "decision") c = std::max(c, time_of(h, "at"));
+TimePoint cutoff(const model::Plan& plan) {
+  TimePoint c = plan.created_at.at;
+  for (const auto& h : plan.history)
+    if (h.kind != HistoryKind::decision) c = std::max(c, h.at.at);
   return c;
 }
 
@@ -123,7 +133,7 @@ Decision make_decision(Verdict v, std::string sid, int from, int to, int streak,
 const PainRecord* red_flag_entry(const std::vector<PainRecord>& pain, TimePoint since) {
   const PainRecord* first = nullptr;
   for (const auto& p : pain)
-    if (p.swelling == "significant" && p.logged_at > since && (!first || p.logged_at < first->logged_at)) first = &p;
+    if (p.swelling == model::Swelling::significant && p.logged_at > since && (!first || p.logged_at < first->logged_at)) first = &p;
   return first;
 }
 
@@ -131,7 +141,7 @@ const PainRecord* red_flag_entry(const std::vector<PainRecord>& pain, TimePoint 
 std::vector<SessionSummary> plan_sessions(const std::vector<SessionSummary>& all) {
   std::vector<SessionSummary> ours;
   for (const auto& s : all)
-    if (s.plan_step && s.status != "running") ours.push_back(s);
+    if (s.plan_step && s.status != model::SessionStatus::running) ours.push_back(s);
   std::sort(ours.begin(), ours.end(), [](const auto& a, const auto& b) { return a.started_at < b.started_at; });
   return ours;
 }
@@ -140,9 +150,8 @@ std::vector<SessionSummary> plan_sessions(const std::vector<SessionSummary>& all
 // given), in order, continuing from the state in `ev`.
 void decide_sessions(const EngineInput& in, const std::vector<SessionSummary>& ours, TimePoint since,
                      const std::set<std::string>* decided, Evaluation& ev) {
-  const json& steps = in.plan.at("steps");
-  const int last = static_cast<int>(steps.size());
-  const Profile& prof = profile(in.plan.value("profile", "seed"));
+  const int last = static_cast<int>(in.plan.steps.size());
+  const Profile& prof = in.plan.profile_row();
   const EngineRules rules = engine_rules(in.plan);
   auto decide = [&](Verdict v, const std::string& sid, int to, std::optional<bool> ok, std::string reason) {
     Decision d = make_decision(v, sid, ev.step, to, 0, ev.unacceptable_run, ok, false, std::move(reason));
@@ -157,7 +166,7 @@ void decide_sessions(const EngineInput& in, const std::vector<SessionSummary>& o
     std::optional<TimePoint> next_start;
     if (i + 1 < ours.size()) next_start = ours[i + 1].started_at;
     Response r = classify_response(prof, rules, s, in.pain, in.athlete, in.now, next_start);
-    const std::string at = where(steps, ev.step);
+    const std::string at = where(in.plan, ev.step);
 
     if (r.kind == ResponseKind::pending) {
       Decision d = make_decision(Verdict::hold, s.id, ev.step, ev.step, ev.streak, ev.unacceptable_run, std::nullopt, false,
@@ -187,7 +196,7 @@ void decide_sessions(const EngineInput& in, const std::vector<SessionSummary>& o
       } else {
         int to = std::max(1, ev.step - 1);
         std::string moved = to == ev.step ? fmt::format("held at {} (already the first step)", at)
-                                          : fmt::format("regressed from {} to {}", at, where(steps, to));
+                                          : fmt::format("regressed from {} to {}", at, where(in.plan, to));
         ev.decisions.push_back(decide(Verdict::regress, s.id, to, false, fmt::format("{} and flagged for review: {}", moved, r.why)));
       }
       ev.decisions.back().review = true;
@@ -212,7 +221,7 @@ void decide_sessions(const EngineInput& in, const std::vector<SessionSummary>& o
       ev.streak = 0;
       auto d = decide(Verdict::progress, s.id, ev.step + 1, true,
                       fmt::format("progressed from {} to {}: {} acceptable sessions in a row (latest: {})", at,
-                                  where(steps, ev.step + 1), n, r.why));
+                                  where(in.plan, ev.step + 1), n, r.why));
       ev.decisions.push_back(d);
     } else {
       std::string why = ev.step < last
@@ -226,38 +235,36 @@ void decide_sessions(const EngineInput& in, const std::vector<SessionSummary>& o
 }
 
 // The IDs of history entries that a re-decision replaced.
-std::set<std::string> superseded(const json& plan) {
+std::set<std::string> superseded(const model::Plan& plan) {
   std::set<std::string> out;
-  for (const auto& h : plan.value("history", json::array()))
-    for (const auto& id : h.value("supersedes", json::array())) out.insert(id.get<std::string>());
+  for (const auto& h : plan.history) out.insert(h.supersedes.begin(), h.supersedes.end());
   return out;
 }
 
 // A re-decision that undid decisions and decided nothing yet (no session of its own).
-bool undo_only(const json& h) { return h.value("redecision", false) && !h.value("session_id", json()).is_string(); }
+bool undo_only(const HistoryEntry& h) { return h.redecision && !h.session_id; }
 
 // The engine's decisions in force since the latest clinician action, in history order.
-std::vector<const json*> stored_decisions(const json& plan) {
+std::vector<const HistoryEntry*> stored_decisions(const model::Plan& plan) {
   auto gone = superseded(plan);
-  std::vector<const json*> out;
-  if (!plan.contains("history")) return out;
-  for (const auto& h : plan.at("history")) {  // pointers into the plan itself, not into a copy
-    if (h.value("kind", "") != "decision") out.clear();
-    else if (!gone.count(h.value("id", ""))) out.push_back(&h);
+  std::vector<const HistoryEntry*> out;
+  for (const auto& h : plan.history) {  // pointers into the plan itself, not into a copy
+    if (h.kind != HistoryKind::decision) out.clear();
+    else if (!gone.count(h.id)) out.push_back(&h);
   }
   return out;
 }
 
 // The plan's state right after the latest clinician action (which resets the streaks), or as stored
 // when the history holds no action.
-Evaluation state_after_last_action(const json& plan, int last_step) {
+Evaluation state_after_last_action(const model::Plan& plan, int last_step) {
   Evaluation ev;
-  ev.step = std::clamp(plan.value("current_step", 1), 1, last_step);
-  ev.streak = plan.value("streak", 0);
-  ev.unacceptable_run = plan.value("unacceptable_run", 0);
-  for (const auto& h : plan.value("history", json::array()))
-    if (h.value("kind", "") != "decision") {
-      ev.step = std::clamp(h.value("to_step", 1), 1, last_step);
+  ev.step = std::clamp(plan.current_step, 1, last_step);
+  ev.streak = plan.streak;
+  ev.unacceptable_run = plan.unacceptable_run;
+  for (const auto& h : plan.history)
+    if (h.kind != HistoryKind::decision) {
+      ev.step = std::clamp(h.to_step, 1, last_step);
       ev.streak = 0;
       ev.unacceptable_run = 0;
     }
@@ -271,33 +278,33 @@ Evaluation state_after_last_action(const json& plan, int last_step) {
 std::optional<Evaluation> redecide(const EngineInput& in, const std::vector<SessionSummary>& ours, TimePoint since) {
   auto stored = stored_decisions(in.plan);
   if (stored.empty() || in.corrections.empty()) return std::nullopt;
-  std::vector<const json*> compared;
-  for (const json* h : stored)
+  std::vector<const HistoryEntry*> compared;
+  for (const HistoryEntry* h : stored)
     if (!undo_only(*h)) compared.push_back(h);
-  Evaluation re = state_after_last_action(in.plan, static_cast<int>(in.plan.at("steps").size()));
+  Evaluation re = state_after_last_action(in.plan, static_cast<int>(in.plan.steps.size()));
   decide_sessions(in, ours, since, nullptr, re);
   size_t k = 0;
   for (; k < compared.size() && k < re.decisions.size(); ++k) {
-    const json& h = *compared[k];
+    const HistoryEntry& h = *compared[k];
     const Decision& d = re.decisions[k];
-    if (h.value("session_id", json()) != json(d.session_id) || h.value("decision", "") != to_string(d.verdict) ||
-        h.value("to_step", 0) != d.to_step)
+    if (h.session_id.value_or("") != d.session_id || !h.decision || model::name(*h.decision) != to_string(d.verdict) ||
+        h.to_step != d.to_step)
       break;
   }
   if (k == compared.size()) return std::nullopt;  // every decision in force still stands
-  const json& first_changed = *compared[k];
-  const TimePoint decided_at = time_of(first_changed, "at");
+  const HistoryEntry& first_changed = *compared[k];
+  const TimePoint decided_at = first_changed.at.at;
   const CorrectionRecord* why = nullptr;
   for (const auto& c : in.corrections)
     if (c.logged_at > decided_at && (!why || c.logged_at < why->logged_at)) why = &c;
   if (!why) return std::nullopt;
   const std::string because = fmt::format("re-decided after entry {} was {} ({})", why->corrects,
-                                          why->kind == "void" ? "voided" : "amended", why->id);
+                                          why->kind == model::CorrectionKind::void_entry ? "voided" : "amended", why->id);
   std::vector<std::string> replaced;
   bool from_here = false;
-  for (const json* h : stored) {
+  for (const HistoryEntry* h : stored) {
     from_here = from_here || h == &first_changed;
-    if (from_here) replaced.push_back(h->value("id", ""));
+    if (from_here) replaced.push_back(h->id);
   }
   re.decisions.erase(re.decisions.begin(), re.decisions.begin() + static_cast<long>(k));
   for (auto& d : re.decisions) {
@@ -306,10 +313,10 @@ std::optional<Evaluation> redecide(const EngineInput& in, const std::vector<Sess
   }
   if (re.decisions.empty()) {
     // The corrected evidence undoes decisions and decides nothing new yet (a follow-up is pending).
-    re.decisions.push_back(make_decision(Verdict::hold, "", first_changed.value("from_step", re.step), re.step, re.streak,
+    re.decisions.push_back(make_decision(Verdict::hold, "", first_changed.from_step, re.step, re.streak,
                                          re.unacceptable_run, std::nullopt, false,
                                          fmt::format("{}: held at {} until the corrected evidence decides", because,
-                                                     where(in.plan.at("steps"), re.step))));
+                                                     where(in.plan, re.step))));
     re.decisions.back().redecision = true;
   }
   re.decisions.front().supersedes = replaced;
@@ -319,14 +326,13 @@ std::optional<Evaluation> redecide(const EngineInput& in, const std::vector<Sess
 }  // namespace
 
 Evaluation evaluate(const EngineInput& in) {
-  const json& plan = in.plan;
-  const json& steps = plan.at("steps");
-  const int last = static_cast<int>(steps.size());
+  const model::Plan& plan = in.plan;
+  const int last = static_cast<int>(plan.steps.size());
   Evaluation ev;
-  ev.step = std::clamp(plan.value("current_step", 1), 1, last);
-  ev.streak = plan.value("streak", 0);
-  ev.unacceptable_run = plan.value("unacceptable_run", 0);
-  ev.suspended = plan.value("status", "active") == "suspended";
+  ev.step = std::clamp(plan.current_step, 1, last);
+  ev.streak = plan.streak;
+  ev.unacceptable_run = plan.unacceptable_run;
+  ev.suspended = plan.status == model::PlanStatus::suspended;
   // A suspension, the engine's or a clinician's, is lifted only by a clinician (plan resume).
   if (ev.suspended) return ev;
   const TimePoint since = cutoff(plan);
@@ -338,20 +344,20 @@ Evaluation evaluate(const EngineInput& in) {
   };
 
   // A blocking clinician flag is a red flag in itself (domain.md stop signals): suspend now.
-  if (auto flags = blocking_flags(in.athlete); !flags.empty())
-    return suspend_now("", fmt::format("suspended at {}: the athlete is flagged {} (red flag)", where(steps, ev.step),
-                                       flags.front()));
+  if (auto flags = in.athlete.blocking_flags(); !flags.empty())
+    return suspend_now("", fmt::format("suspended at {}: the athlete is flagged {} (red flag)", where(plan, ev.step),
+                                       model::name(flags.front())));
   // Significant swelling logged at any time since the latest clinician action: a red flag.
   if (const PainRecord* p = red_flag_entry(in.pain, since))
     return suspend_now(p->session_id, fmt::format("suspended at {}: significant swelling logged {} {} (entry {}), a red flag",
-                                                  where(steps, ev.step), p->when, format_date(p->at), p->id));
+                                                  where(plan, ev.step), model::name(p->when), format_date(p->at), p->id));
 
   const auto ours = plan_sessions(in.sessions);
   if (auto re = redecide(in, ours, since)) return *re;
   std::set<std::string> decided;
   auto gone = superseded(plan);
-  for (const auto& h : plan.value("history", json::array()))
-    if (auto sid = h.value("session_id", json()); sid.is_string() && !gone.count(h.value("id", ""))) decided.insert(sid.get<std::string>());
+  for (const auto& h : plan.history)
+    if (h.session_id && !gone.count(h.id)) decided.insert(*h.session_id);
   decide_sessions(in, ours, since, &decided, ev);
   return ev;
 }

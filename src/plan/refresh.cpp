@@ -32,7 +32,7 @@ void mix_summary(Fnv1a& h, const SessionSummary& s) {
   h.mix(s.id);
   h.mix(ticks(s.started_at));
   h.mix(s.ended_at ? ticks(*s.ended_at) : "-");
-  h.mix(s.status);
+  h.mix(model::name(s.status));
   h.mix(opt(s.plan_step));
   h.mix(opt(s.support_pct));
   h.mix(opt(s.measured_support_pct));

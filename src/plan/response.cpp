@@ -14,27 +14,6 @@ using nlohmann::json;
 using std::chrono::hours;
 using std::chrono::minutes;
 
-const std::vector<std::string>& profile_names() {
-  static const std::vector<std::string> names = {"seed", "trek", "silbernagel"};
-  return names;
-}
-
-const Profile& profile(const std::string& name) {
-  // domain.md's table: during-limit, the follow-up rule, and whether the weekly trend applies.
-  static const std::vector<Profile> all = {
-      {"seed", 4, false, true, "back to baseline within 24 h",
-       "seed document (cites Crossley 2016; the numbers are the seed's)"},
-      {"trek", 2, true, false, "back to the pre-run level within 60 min; no increase next morning",
-       "TREK education for runners with PFP (La Trobe)"},
-      {"silbernagel", 5, false, true, "settled (back to the pre-run level) by next morning",
-       "Silbernagel 2007 (after Thomee 1997)"},
-  };
-  for (const auto& p : all)
-    if (p.name == name) return p;
-  throw Error(Exit::usage, fmt::format("unknown pain-monitoring profile '{}'", name),
-              "use seed (the default: pain <= 4/10 during), trek (<= 2/10) or silbernagel (<= 5/10)");
-}
-
 namespace {
 
 // A configured number of hours (possibly fractional) as a clock duration.
@@ -50,12 +29,8 @@ TimePoint follow_up_deadline(const EngineRules& rules, const SessionSummary& s) 
 
 namespace {
 
-int swelling_rank(const std::string& s) {
-  if (s == "mild") return 1;
-  if (s == "moderate") return 2;
-  if (s == "significant") return 3;
-  return 0;
-}
+// Grades of swelling in order (none or not recorded: 0), so that "more swelling" is a comparison.
+int swelling_rank(std::optional<model::Swelling> s) { return s ? static_cast<int>(*s) : 0; }
 
 struct Evidence {
   std::optional<int> before, during, after60, next_day;
@@ -82,11 +57,11 @@ std::string hours_after(std::chrono::seconds d) {
 std::optional<std::string> follow_up_problem(const Profile& p, const EngineRules& rules, TimePoint session_end_t,
                                              const PainRecord& e) {
   using std::chrono::duration_cast;
-  if (e.when != "after" && e.when != "next-day") return std::nullopt;
+  if (e.when != model::PainWhen::after && e.when != model::PainWhen::next_day) return std::nullopt;
   auto since_end = duration_cast<std::chrono::seconds>(e.at - session_end_t);
   if (e.at <= session_end_t)
     return fmt::format("it was felt before the session ended ({}), and a follow-up counts only after it", format_iso(e.at));
-  if (e.when == "next-day") {
+  if (e.when == model::PainWhen::next_day) {
     if (since_end < in_hours(rules.follow_up_min_h) || since_end > in_hours(rules.follow_up_window_h))
       return fmt::format("it was felt {} after the session ended; a next-day entry counts {:g}-{:g} h after it", hours_after(since_end),
                          rules.follow_up_min_h, rules.follow_up_window_h);
@@ -115,12 +90,12 @@ Evidence gather(const Profile& prof, const SessionSummary& s, const std::vector<
     bool linked = p.session_id == s.id;
     if (!linked && !p.session_id.empty()) continue;
     if (!linked && next_start && p.at >= *next_start) continue;
-    if (p.when == "before") {
+    if (p.when == model::PainWhen::before) {
       if (linked || (p.at <= s.started_at && p.at > s.started_at - hours(3))) e.before = p.score;
       if (linked) e.swelling_before = swelling_rank(p.swelling);
       continue;
     }
-    if (p.when == "during") {
+    if (p.when == model::PainWhen::during) {
       if (linked || (p.at >= s.started_at && p.at <= end)) upto(e.during, p.score);
       continue;
     }
@@ -134,13 +109,13 @@ Evidence gather(const Profile& prof, const SessionSummary& s, const std::vector<
       continue;
     }
     e.swelling_after = std::max(e.swelling_after, swelling_rank(p.swelling));
-    if (p.swelling == "significant") e.significant_swelling = true;
+    if (p.swelling == model::Swelling::significant) e.significant_swelling = true;
     auto problem = follow_up_problem(prof, rules, end, p);
     if (problem) {
-      if (linked || p.when == "next-day") e.not_counted.push_back(fmt::format("entry {} does not count: {}", p.id, *problem));
+      if (linked || p.when == model::PainWhen::next_day) e.not_counted.push_back(fmt::format("entry {} does not count: {}", p.id, *problem));
       continue;
     }
-    if (p.when == "after") first(e.after60, after_at, p);
+    if (p.when == model::PainWhen::after) first(e.after60, after_at, p);
     else first(e.next_day, next_at, p);
   }
   return e;
@@ -149,14 +124,14 @@ Evidence gather(const Profile& prof, const SessionSummary& s, const std::vector<
 }  // namespace
 
 Response classify_response(const Profile& p, const EngineRules& rules, const SessionSummary& s,
-                           const std::vector<PainRecord>& pain, const json& athlete, TimePoint now,
+                           const std::vector<PainRecord>& pain, const model::Athlete& athlete, TimePoint now,
                            std::optional<TimePoint> next_start) {
   const std::string day = format_date(s.started_at);
   Evidence e = gather(p, s, pain, rules, next_start);
   if (e.significant_swelling)
     return {ResponseKind::red_flag, fmt::format("significant swelling logged after the {} session (red flag)", day)};
 
-  bool pain_stop = s.status == "stopped" && s.stop_reason.rfind("pain", 0) == 0;
+  bool pain_stop = s.status == model::SessionStatus::stopped && s.stop_reason.rfind("pain", 0) == 0;
   if (pain_stop)
     return {ResponseKind::unacceptable, fmt::format("the {} session was stopped for pain ({})", day, s.stop_reason)};
   // Not reported is not zero (domain.md, Evidence): no during score is no evidence of pain above the limit.
@@ -166,19 +141,19 @@ Response classify_response(const Profile& p, const EngineRules& rules, const Ses
   if (during > p.during_limit)
     return {ResponseKind::unacceptable, fmt::format("pain {}/10 during the {} session, above the {} profile's limit of {}/10",
                                                     during, day, p.name, p.during_limit)};
-  if (s.status != "completed")
+  if (s.status != model::SessionStatus::completed)
     return {ResponseKind::not_counted,
             fmt::format("the {} session ended early ({}) and does not count", day,
-                        s.stop_reason.empty() ? s.status : s.stop_reason)};
+                        s.stop_reason.empty() ? model::name(s.status) : std::string_view(s.stop_reason))};
   if (e.swelling_after > e.swelling_before)
     return {ResponseKind::unacceptable, fmt::format("swelling increased after the {} session", day)};
 
   // Baselines: seed compares with the athlete's resting baseline; trek and silbernagel with the
   // pre-run level. Each falls back to the other, then to 0 (no pain), when not recorded.
-  int resting = athlete.value("baseline_pain", -1);
+  int resting = athlete.baseline_pain.value_or(-1);
   int pre_run = e.before ? *e.before : (resting >= 0 ? resting : 0);
-  int baseline = p.name == "seed" ? (resting >= 0 ? resting : pre_run) : pre_run;
-  const char* base_word = p.name == "seed" ? "baseline" : "pre-run level";
+  int baseline = p.resting_baseline ? (resting >= 0 ? resting : pre_run) : pre_run;
+  const char* base_word = p.resting_baseline ? "baseline" : "pre-run level";
   if (p.after_60min && e.after60 && *e.after60 > baseline)
     return {ResponseKind::unacceptable, fmt::format("pain {}/10 within 60 min after the {} session, above the {} {}/10",
                                                     *e.after60, day, base_word, baseline)};
@@ -209,7 +184,7 @@ std::optional<std::string> worsening_week(const std::vector<PainRecord>& pain, T
   double sum_now = 0, sum_prev = 0;
   int n_now = 0, n_prev = 0;
   for (const auto& p : pain) {
-    if (p.when != "next-day") continue;
+    if (p.when != model::PainWhen::next_day) continue;
     if (p.at > at - hours(24 * 7) && p.at <= at) {
       sum_now += p.score;
       ++n_now;

@@ -8,6 +8,7 @@
 #include "lever/store/pain_log.hpp"
 #include "lever/store/session_reader.hpp"
 #include "lever/store/athletes.hpp"
+#include "lever/store/typed.hpp"
 #include "lever/util/error.hpp"
 #include "lever/util/ids.hpp"
 
@@ -51,7 +52,8 @@ EngineInput engine_input(const Store& store, const nlohmann::json& plan, const n
 EngineInput engine_input(const Store& store, const nlohmann::json& plan, const nlohmann::json& athlete_doc, TimePoint now,
                          std::vector<SessionSummary> sessions) {
   const std::string athlete = athlete_doc.value("id", "");
-  EngineInput in{plan, std::move(sessions), {}, athlete_doc, now, {}};
+  EngineInput in{from_stored<model::Plan>(plan, fmt::format("the plan of '{}'", athlete)), std::move(sessions), {},
+                 from_stored<model::Athlete>(athlete_doc, fmt::format("athlete '{}'", athlete)), now, {}};
   auto log = read_pain_log(store, athlete);
   refuse_unreadable(log.problems, fmt::format("the pain log of '{}'", athlete));
   for (const auto& e : log.entries) in.pain.push_back(pain_record(e));
@@ -125,6 +127,7 @@ PlanUpdate update_plan(Store& store, const std::string& athlete, const std::stri
   u.plan = require_plan(store, athlete);
   json a = require_athlete(store, athlete);
   EngineInput in = engine_input(store, u.plan, a, now);
+  u.sessions = in.sessions;
   u.evaluation = evaluate(in);
   u.added = apply_evaluation(u.plan, u.evaluation, user, now);
   if (u.added.empty()) return u;
@@ -151,7 +154,7 @@ std::optional<std::string> follow_up_note(const Store& store, const json& entry)
   if (when != "after" && when != "next-day") return std::nullopt;
   auto plan = store.load(collection("plan"), athlete);
   if (!plan) return std::nullopt;
-  const Profile& prof = profile(plan->value("profile", "seed"));
+  const Profile& prof = profile(plan->value("profile", std::string(model::default_profile().name)));
   if (when == "after" && !prof.after_60min) return std::nullopt;  // not a follow-up score under this profile
   PainRecord p = pain_record(entry);
   // The session it answers: the linked one, else the latest plan session that started before it.
@@ -164,7 +167,7 @@ std::optional<std::string> follow_up_note(const Store& store, const json& entry)
   if (!target)
     return fmt::format("entry {} will not count as the response to any session: no plan session of '{}' started before it",
                        p.id, athlete);
-  if (target->status == "running")
+  if (target->status == model::SessionStatus::running)
     return fmt::format("entry {} will not count for session {}: that session has not ended yet", p.id, target->id);
   if (auto why = follow_up_problem(prof, engine_rules(*plan), session_end(*target), p))
     return fmt::format("entry {} will not count as the response to session {}: {}", p.id, target->id, *why);

@@ -31,7 +31,7 @@ std::string athlete_report_html(const json& r) {
   if (r["plan"].is_object()) {
     const json& p = r["plan"];
     try {
-      limit = plan::profile(p.value("profile", "seed")).during_limit;
+      limit = plan::profile(p.value("profile", std::string(model::default_profile().name))).during_limit;
     } catch (const Error&) {
     }
     b += fmt::format("<p>Plan: profile <b>{}</b>, {}, step {} of {}", html_escape(p.value("profile", "")),

@@ -93,16 +93,18 @@ std::string running_words(const plan::SessionSummary& s) {
 std::vector<std::string> sessions_in_progress(const Store& store, const std::string& athlete) {
   std::vector<std::string> out;
   for (const auto& s : plan::sessions_for_athlete(store, athlete))
-    if (s.status == "running") out.push_back(running_words(s));
+    if (s.status == model::SessionStatus::running) out.push_back(running_words(s));
   return out;
 }
 
 // The schedule facts of the pre-flight: sessions in progress, the plan's rest rules, and a 'before'
 // entry logged in the last 3 hours (the same window the engine links before-run entries with).
-void gather_schedule(const Store& store, const RunRequest& r, const std::optional<json>& plan, PreflightInput& pf) {
+// `sessions` are the athlete's sessions as the plan update just read them (not read again).
+void gather_schedule(const Store& store, const RunRequest& r, const std::optional<json>& plan,
+                     const std::vector<plan::SessionSummary>& sessions, PreflightInput& pf) {
   std::vector<TimePoint> starts;
-  for (const auto& s : plan::sessions_for_athlete(store, r.athlete)) {
-    if (s.status == "running") pf.in_progress.push_back(running_words(s));
+  for (const auto& s : sessions) {
+    if (s.status == model::SessionStatus::running) pf.in_progress.push_back(running_words(s));
     starts.push_back(s.started_at);
   }
   const TimePoint t = now();
@@ -127,6 +129,7 @@ void run_command(Context& ctx, const RunRequest& r) {
   auto& store = ctx.store();
   json athlete = require_athlete(store, r.athlete);
   std::optional<json> plan;
+  std::vector<plan::SessionSummary> sessions;
   {
     // Sessions left by a dead lever are recovered first; then the plan is brought up to what its
     // evidence implies (decisions applied once and stored once), so no run uses a stale decision.
@@ -137,18 +140,21 @@ void run_command(Context& ctx, const RunRequest& r) {
       auto up = plan::update_plan(store, r.athlete, ctx.user(), now());
       for (const auto& e : up.added) ctx.note("plan: " + e["reason"].get<std::string>());
       plan = up.plan;
+      sessions = std::move(up.sessions);
+    } else {
+      sessions = plan::sessions_for_athlete(store, r.athlete);
     }
   }
   Program program = load_program(ctx, r, plan);
   PreflightInput pf;
   pf.athlete = athlete;
   pf.plan = plan;
-  pf.profile = plan ? plan->value("profile", "seed") : "seed";
+  if (plan) pf.profile = plan->value("profile", pf.profile);
   pf.during_limit = plan::profile(pf.profile).during_limit;
   pf.program = program;
   pf.pain_before = r.pain_before;
   pf.override_rest = r.reason;
-  gather_schedule(store, r, plan, pf);
+  gather_schedule(store, r, plan, sessions, pf);
   if (!pf.pain_before && !r.dry_run) {
     if (isatty(0) && r.program_file != "-") pf.pain_before = ask_pain();
     else throw Error(Exit::usage, "no pain score before the session", "pass --pain-before N (0-10)");

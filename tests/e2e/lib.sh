@@ -7,6 +7,8 @@ export LEVER_STORE="$TMP/store"
 export LEVER_USER=e2e
 export NO_COLOR=1
 export TZ=UTC
+# Typed loads check that the model keeps every stored field (lever/store/typed.hpp).
+export LEVER_MODEL_CHECK=1
 trap 'rm -rf "$TMP"' EXIT
 FAILS=0
 PASSES=0

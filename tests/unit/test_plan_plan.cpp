@@ -172,11 +172,11 @@ TEST_CASE("plan: an override sticks; it is not undone by the sessions before it"
   ::setenv("TZ", "UTC", 1);
   json p = fresh_plan();
   auto day = [](int d) { return T("2026-12-02T10:00:00Z") + hours(24 * d); };
-  EngineInput in{p, {}, {}, athlete(), day(10), {}};
+  EngineInput in{p.get<lever::model::Plan>(), {}, {}, athlete().get<lever::model::Athlete>(), day(10), {}};
   for (int d : {0, 2}) {
     std::string id = "s" + std::to_string(d);
-    in.sessions.push_back({id, day(d), day(d) + std::chrono::minutes(30), "completed", 1, 20.0, 19.0, 1, ""});
-    in.pain.push_back({id + "n", 0, "next-day", day(d) + hours(20), id, ""});
+    in.sessions.push_back({id, day(d), day(d) + std::chrono::minutes(30), lever::model::SessionStatus::completed, 1, 20.0, 19.0, 1, ""});
+    in.pain.push_back({id + "n", 0, lever::model::PainWhen::next_day, day(d) + hours(20), id, std::nullopt});
   }
   auto ev = evaluate(in);
   REQUIRE(ev.step == 2);
@@ -189,7 +189,7 @@ TEST_CASE("plan: an override sticks; it is not undone by the sessions before it"
   json e = override_plan(p, std::nullopt, Verdict::hold, "still sore on stairs", "dr", day(5) + hours(1));
   CHECK(e["kind"] == "override");
   CHECK(p["current_step"] == 1);
-  in.plan = p;
+  in.plan = p.get<lever::model::Plan>();
   auto again = evaluate(in);
   CHECK(again.decisions.empty());
   CHECK(again.step == 1);

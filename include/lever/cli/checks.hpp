@@ -2,6 +2,9 @@
 // the text rule (valid UTF-8; no control characters outside free text), both enforced by CLI11
 // while parsing, so a bad value is exit 2 naming the option before anything runs.
 #pragma once
+#include <string>
+#include <vector>
+
 #include <CLI/CLI.hpp>
 
 #include "lever/util/number.hpp"
@@ -24,6 +27,13 @@ double read_quantity(std::string_view text, std::string_view what, Quantity q);
 /// (nan, inf, 1e999, hex, trailing junk, out of range) is refused while parsing: exit 2 naming the
 /// option and the range. Returns `opt` for chaining.
 CLI::Option* number_in(CLI::Option* opt, const NumberRange& range, Quantity q = Quantity::number);
+
+/// "a|b|c": how an option's type name lists the members of a closed set.
+std::string choice_list(const std::vector<std::string>& names);
+
+/// Restricts `opt` to the spellings `names` of a closed set (the registry's: model/vocab.hpp), refused
+/// otherwise while parsing (exit 2), and lists them as its type name. Returns `opt` for chaining.
+CLI::Option* one_of(CLI::Option* opt, const std::vector<std::string>& names);
 
 /// True for options that hold free text (notes, reasons: type name TEXT or REASON).
 bool is_free_text(const CLI::Option& opt);

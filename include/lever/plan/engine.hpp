@@ -8,32 +8,26 @@
 
 #include <nlohmann/json.hpp>
 
+#include "lever/model/athlete.hpp"
+#include "lever/model/plan.hpp"
+#include "lever/model/vocab.hpp"
 #include "lever/util/time.hpp"
 
 namespace lever::plan {
 
-/// A pain-monitoring profile (domain.md, "Pain-monitoring profiles").
-struct Profile {
-  std::string name;        ///< seed, trek or silbernagel
-  int during_limit = 4;    ///< highest acceptable pain during running, 0-10
-  bool after_60min = false;///< also needs a log within 60 min after the run, back to the pre-run level (trek)
-  bool weekly_trend = true;///< the week-on-week follow-up pain trend applies by default
-  std::string follow_up;   ///< the follow-up rule in words, for reasons and `plan show`
-  std::string source;      ///< where the numbers come from
-};
-
+/// A pain-monitoring profile (domain.md, "Pain-monitoring profiles"): a row of the model's registry.
+using model::Profile;
 /// The profile with this name; throws Error(usage) naming the known profiles.
-const Profile& profile(const std::string& name);
-
+using model::profile;
 /// The profile names, default first.
-const std::vector<std::string>& profile_names();
+using model::profile_names;
 
 /// What the engine reads from a session summary (sessions/<id>.json; schemas/session.schema.json).
 struct SessionSummary {
   std::string id;                           ///< session ID
   TimePoint started_at;                     ///< when the run started
   std::optional<TimePoint> ended_at;        ///< when it ended (absent: started_at is used)
-  std::string status;                       ///< running, completed, stopped or incomplete
+  model::SessionStatus status = model::SessionStatus::running;  ///< how it ended (running: not yet)
   std::optional<int> plan_step;             ///< the plan step it ran (absent: not a plan session, ignored)
   std::optional<double> support_pct;       ///< commanded support, %
   std::optional<double> measured_support_pct; ///< mean measured support, %
@@ -48,10 +42,10 @@ SessionSummary session_summary(const nlohmann::json& doc);
 struct PainRecord {
   std::string id;          ///< entry ID
   int score = 0;           ///< 0-10 NRS
-  std::string when;        ///< before, during, after or next-day
+  model::PainWhen when = model::PainWhen::after;  ///< when it was felt relative to the run
   TimePoint at;            ///< when the pain was felt
   std::string session_id;  ///< linked session, empty when not linked
-  std::string swelling;    ///< none, mild, moderate, significant or empty (not recorded)
+  std::optional<model::Swelling> swelling;  ///< swelling, when recorded
   TimePoint logged_at{};   ///< when it was recorded (or last amended): a red flag counts from then
 };
 
@@ -60,7 +54,7 @@ struct PainRecord {
 struct CorrectionRecord {
   std::string id;          ///< the correction's record ID
   std::string corrects;    ///< the entry it corrects
-  std::string kind;        ///< void or amend
+  model::CorrectionKind kind = model::CorrectionKind::void_entry;  ///< void or amend
   TimePoint logged_at;     ///< when it was recorded
 };
 
@@ -82,7 +76,9 @@ struct EngineRules {
   double trend_threshold_points = 1.0;///< week mean rise that counts as worsening (domain.md: 1 point, Piva 2009)
 };
 
-/// Reads the rules of a plan document (missing fields keep their defaults).
+/// The rules of a plan: its profile's defaults, then the plan's stored rules.
+EngineRules engine_rules(const model::Plan& plan);
+/// The rules of a plan document cut down to some fields (its "profile" and "rules" are enough).
 EngineRules engine_rules(const nlohmann::json& plan);
 
 /// The engine's verdicts.
@@ -108,10 +104,10 @@ struct Decision {
 
 /// Everything the engine looks at.
 struct EngineInput {
-  nlohmann::json plan;                 ///< the plan document (steps, state, rules, history)
+  model::Plan plan;                    ///< the plan (steps, state, rules, history)
   std::vector<SessionSummary> sessions;///< the athlete's sessions (any order; non-plan sessions are ignored)
   std::vector<PainRecord> pain;        ///< the athlete's pain log, corrections applied
-  nlohmann::json athlete;              ///< the athlete document (baseline pain, flags)
+  model::Athlete athlete;              ///< the athlete (baseline pain, flags)
   TimePoint now;                       ///< the evaluation time
   std::vector<CorrectionRecord> corrections;  ///< the corrections in the pain log
 };

@@ -17,7 +17,7 @@ namespace lever::plan {
 struct PlanRequest {
   std::string template_id = "return-to-run";   ///< template ID (built-in or store)
   std::string severity = "moderate";           ///< mild or moderate; the default is the more supported start
-  std::string profile = "seed";                ///< pain-monitoring profile (domain.md default: seed)
+  std::string profile{model::default_profile().name};  ///< pain-monitoring profile (domain.md default: seed)
   std::optional<int> consecutive_required;     ///< overrides the template's count (default 2)
   std::optional<double> speed_kmh;             ///< running speed of every step, overriding the template
 };

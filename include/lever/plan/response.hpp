@@ -31,7 +31,7 @@ struct Response {
 /// inside its time windows). `next_start` is when the next plan session started, if any: a log after
 /// it cannot belong to `s`, and its existence makes a missing log final.
 Response classify_response(const Profile& p, const EngineRules& rules, const SessionSummary& s,
-                           const std::vector<PainRecord>& pain, const nlohmann::json& athlete, TimePoint now,
+                           const std::vector<PainRecord>& pain, const model::Athlete& athlete, TimePoint now,
                            std::optional<TimePoint> next_start);
 
 /// The worsening-week rule: the mean next-day (follow-up) pain of the 7 days up to `at` is at least

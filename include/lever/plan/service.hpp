@@ -72,6 +72,7 @@ struct PlanUpdate {
   nlohmann::json plan;                ///< the plan after the new decisions
   Evaluation evaluation;              ///< what the engine said
   std::vector<nlohmann::json> added;  ///< the history entries just stored
+  std::vector<SessionSummary> sessions;  ///< the athlete's sessions the engine read (callers reuse them: one read)
 };
 
 /// Runs the engine on the athlete's plan and stores its new decisions (idempotent: a session is

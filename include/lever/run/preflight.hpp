@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "lever/device/protocol.hpp"
+#include "lever/model/vocab.hpp"
 #include "lever/plan/rest.hpp"
 #include "lever/run/program.hpp"
 #include "lever/util/error.hpp"
@@ -31,7 +32,7 @@ struct PreflightInput {
   nlohmann::json athlete;                    ///< the athlete document
   std::optional<nlohmann::json> plan;        ///< the athlete's plan, if any
   int during_limit = 4;                      ///< the profile's during-running pain limit
-  std::string profile = "seed";              ///< the profile's name (messages)
+  std::string profile{model::default_profile().name};  ///< the profile's name (messages)
   std::optional<int> pain_before;            ///< pain before the session (0-10), if given
   std::optional<nlohmann::json> logged_before;  ///< the latest 'before' pain entry of the last 3 h, if any
   std::optional<plan::RestCheck> rest;       ///< the plan's rest and frequency rules against now (absent: no plan)
