@@ -3,9 +3,10 @@
 #include <doctest/doctest.h>
 
 #include "lever/model/session.hpp"
+#include "lever/store/typed.hpp"
 #include "model_round_trip.hpp"
+#include "tmpdir.hpp"
 
-using lever::model::Session;
 using namespace lever::model;
 using model_test::fixture;
 using model_test::round_trip;
@@ -124,4 +125,18 @@ TEST_CASE("model session: the end's empty fields are null once the run wrote its
   }
   CHECK(ended.at("status") == "completed");
   CHECK(ended.at("schema_version") == 1);
+}
+
+TEST_CASE("model session: saved and loaded through the store as its type (kCollection names the collection)") {
+  TempDir dir;
+  lever::Store store(dir.path / "store");
+  Session s = model_test::fixture("session_stopped_unit_fault.json").get<Session>();
+  {
+    auto lock = store.lock();
+    lever::save_as(store, s);
+  }
+  auto back = lever::load_as<Session>(store, s.id);
+  REQUIRE(back);
+  CHECK(nlohmann::json(*back) == nlohmann::json(s));
+  CHECK_FALSE(lever::load_as<Session>(store, "s-none"));
 }
