@@ -38,6 +38,14 @@ LEVER_TERMS(Format, {Format::table, "table"}, {Format::json, "json"}, {Format::n
 LEVER_TERMS(CalibrationKind, {CalibrationKind::calibration, "calibration"}, {CalibrationKind::check, "check"})
 LEVER_TERMS(CalibrationResult, {CalibrationResult::pass, "pass"}, {CalibrationResult::fail, "fail"},
             {CalibrationResult::aborted, "aborted"})
+LEVER_TERMS(UnitState, {UnitState::idle, "IDLE"}, {UnitState::armed, "ARMED"}, {UnitState::run, "RUN"},
+            {UnitState::hold, "HOLD"}, {UnitState::fault, "FAULT"}, {UnitState::estop, "ESTOP"})
+LEVER_TERMS(UnitFault, {UnitFault::link, "link"}, {UnitFault::crc, "crc"}, {UnitFault::estop, "estop"},
+            {UnitFault::key, "key"}, {UnitFault::tracking, "tracking"}, {UnitFault::overload, "overload"},
+            {UnitFault::overspeed, "overspeed"}, {UnitFault::sensor, "sensor"}, {UnitFault::wdreset, "wdreset"},
+            {UnitFault::config, "config"})
+LEVER_TERMS(PhaseKind, {PhaseKind::warm_up, "warm-up"}, {PhaseKind::run, "run"}, {PhaseKind::walk, "walk"},
+            {PhaseKind::cool_down, "cool-down"})
 
 #undef LEVER_TERMS
 

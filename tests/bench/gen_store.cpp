@@ -52,8 +52,8 @@ int main(int argc, char** argv) {
     std::string id = fmt::format("sim-{:04d}", u + 1);
     json unit = {{"schema_version", 1}, {"id", id}, {"serial", fmt::format("SIM-{:04d}", u + 1)}, {"firmware", "1.0.0"},
                  {"protocol_version", 1}, {"last_seen_at", format_iso(now())},
-                 {"limits", {{"max_support_force_n", 400}, {"max_support_slew_n_per_s", 50}, {"max_speed_kmh", 20},
-                             {"max_accel_kmh_per_s", 2}, {"max_incline_pct", 15}, {"min_incline_pct", 0}}}};
+                 {"limits", {{"max_support_force_n", 400.0}, {"max_support_slew_n_per_s", 50.0}, {"max_speed_kmh", 20.0},
+                             {"max_accel_kmh_per_s", 2.0}, {"max_incline_pct", 15.0}, {"min_incline_pct", 0.0}}}};
     check("unit", unit);
     put(dir / "units" / (id + ".json"), unit);
     json cal = {{"schema_version", 1}, {"id", "cal-" + id}, {"unit_id", id}, {"serial", unit["serial"]}, {"firmware", "1.0.0"},
@@ -88,8 +88,8 @@ int main(int argc, char** argv) {
       json ses = {{"schema_version", 1}, {"id", sid}, {"athlete_id", id}, {"started_at", format_iso(start)},
                   {"ended_at", format_iso(start + std::chrono::minutes(25))}, {"status", "completed"}, {"plan_step", 1 + s / 6},
                   {"support_pct", 20.0 - 2.5 * (s / 6 % 8)}, {"measured_support_pct", 19.4 - 2.5 * (s / 6 % 8)},
-                  {"max_pain_during", pmax}, {"stop_reason", nullptr}, {"duration_s", 1500}, {"run_s", 1200},
-                  {"distance_km", 2.7}, {"steps", 3400}, {"cadence_spm", 170.2}, {"knee_load", 2000 + rng() % 800},
+                  {"max_pain_during", pmax}, {"stop_reason", nullptr}, {"duration_s", 1500.0}, {"run_s", 1200.0},
+                  {"distance_km", 2.7}, {"steps", 3400}, {"cadence_spm", 170.2}, {"knee_load", static_cast<double>(2000 + rng() % 800)},
                   {"unit_id", "sim-0001"}};
       check("session", ses);
       put(dir / "sessions" / (sid + ".json"), ses);

@@ -12,7 +12,7 @@ session() {
   cat >"$LEVER_STORE/sessions/$1.json" <<JSON
 {"schema_version": 1, "id": "$1", "athlete_id": "ann", "started_at": "$(ago "$2 days")",
  "ended_at": "$(ago "$2 days -1 minute")", "status": "completed", "plan_step": $3,
- "support_pct": 20, "measured_support_pct": 19.1, "max_pain_during": $4}
+ "support_pct": 20.0, "measured_support_pct": 19.1, "max_pain_during": $4}
 JSON
   chmod 600 "$LEVER_STORE/sessions/$1.json"
 }

@@ -47,6 +47,12 @@ enum class Format { table, json, ndjson, csv };
 enum class CalibrationKind { calibration, check };
 /// How a calibration ended.
 enum class CalibrationResult { pass, fail, aborted };
+/// A unit's state as it reports it (lever-protocol(7), "STATES"; device::State is the same set).
+enum class UnitState { idle, armed, run, hold, fault, estop };
+/// A fault a unit reports, by its wire name (lever-protocol(7), "FAULTS"; device's fault table).
+enum class UnitFault { link, crc, estop, key, tracking, overload, overspeed, sensor, wdreset, config };
+/// The kind of a programme phase (schemas/program.schema.json; running phases count for load).
+enum class PhaseKind { warm_up, run, walk, cool_down };
 
 /// The table of a closed set, in documented order (the first is the default where there is one).
 template <class E>
@@ -65,6 +71,9 @@ template <> std::span<const Term<CorrectionKind>> terms<CorrectionKind>();
 template <> std::span<const Term<Format>> terms<Format>();
 template <> std::span<const Term<CalibrationKind>> terms<CalibrationKind>();
 template <> std::span<const Term<CalibrationResult>> terms<CalibrationResult>();
+template <> std::span<const Term<UnitState>> terms<UnitState>();
+template <> std::span<const Term<UnitFault>> terms<UnitFault>();
+template <> std::span<const Term<PhaseKind>> terms<PhaseKind>();
 
 /// A type that has a table of terms.
 template <class E>
