@@ -71,7 +71,7 @@ void add_report(CLI::App& app, Context& ctx) {
     require_id("athlete", a->id);
     // The plan as its evidence implies now (decisions stored once), never a stale one.
     for (const auto& e : plan::refresh_plan(ctx.store(), a->id, ctx.user(), now()))
-      ctx.note(fmt::format("plan decision: {}", e["reason"].get<std::string>()));
+      ctx.note(fmt::format("plan decision: {}", e.reason));
     auto r = report::athlete_report(ctx.store(), a->id, options_from(*a));
     if (!a->html.empty()) {
       report::write_html(a->html, report::athlete_report_html(r));

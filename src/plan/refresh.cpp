@@ -10,6 +10,7 @@
 #include "lever/plan/response.hpp"
 #include "lever/plan/service.hpp"
 #include "lever/store/session_reader.hpp"
+#include "lever/store/typed.hpp"
 #include "lever/util/hash.hpp"
 #include "lever/util/parallel.hpp"
 
@@ -98,14 +99,13 @@ RefreshAll refresh_all_plans(Store& store, const std::string& user, TimePoint no
       return;
     }
     try {
-      auto plan = store.load(collection("plan"), id);
-      auto athlete = store.load(collection("athlete"), id);
+      auto plan = load_as<model::Plan>(store, id);
+      auto athlete = load_as<model::Athlete>(store, id);
       if (!plan || !athlete) return;
       auto found = all.by_athlete.find(id);
       auto in = engine_input(store, *plan, *athlete, now, found == all.by_athlete.end() ? std::vector<SessionSummary>{} : found->second);
       auto ev = evaluate(in);
-      json copy = *plan;
-      changed[i] = !apply_evaluation(copy, ev, user, now).empty();
+      changed[i] = !apply_evaluation(*plan, ev, user, now).empty();
       if (stamp && !changed[i]) {
         stamp->recheck_at = recheck_at(in, ev);
         stamps[i] = stamp;
@@ -124,10 +124,7 @@ RefreshAll refresh_all_plans(Store& store, const std::string& user, TimePoint no
     // Decided again under the lock, from what is stored then (another lever may have got there
     // first); the plan is stamped by the next overview, once its new files are old enough to trust.
     if (!lock) lock = store.lock();
-    for (auto& e : update_plan(store, ids[i], user, now).added) {
-      e["athlete_id"] = ids[i];
-      out.added.push_back(std::move(e));
-    }
+    for (auto& e : update_plan(store, ids[i], user, now).added) out.added.push_back({ids[i], std::move(e)});
   }
   if (next != index) save_plan_index(index_file, next);
   return out;

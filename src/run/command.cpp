@@ -108,7 +108,7 @@ void gather_schedule(const Store& store, const RunRequest& r, const std::optiona
     starts.push_back(s.started_at);
   }
   const TimePoint t = now();
-  if (plan) pf.rest = plan::rest_check(*plan, starts, t);
+  if (plan) pf.rest = plan::rest_check(plan->get<model::Plan>(), starts, t);
   auto log = read_pain_log(store, r.athlete);
   warn_unreadable(log.problems);
   for (const auto& e : log.entries) {
@@ -138,8 +138,8 @@ void run_command(Context& ctx, const RunRequest& r) {
       ctx.warn(fmt::format("session {} was left running by a lever that is gone: marked incomplete", id));
     if (store.has(collection("plan"), r.athlete)) {
       auto up = plan::update_plan(store, r.athlete, ctx.user(), now());
-      for (const auto& e : up.added) ctx.note("plan: " + e["reason"].get<std::string>());
-      plan = up.plan;
+      for (const auto& e : up.added) ctx.note("plan: " + e.reason);
+      plan = json(up.plan);
       sessions = std::move(up.sessions);
     } else {
       sessions = plan::sessions_for_athlete(store, r.athlete);

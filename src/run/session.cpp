@@ -109,7 +109,7 @@ void finish_session(Context& ctx, json session, const LoopResult& res, bool plan
     if (plan_session) {
       try {
         auto up = plan::update_plan(store, athlete, ctx.user(), now());
-        if (!up.added.empty()) decision = up.added.back().value("reason", "");
+        if (!up.added.empty()) decision = up.added.back().reason;
         else if (up.evaluation.pending) decision = up.evaluation.pending->reason;
       } catch (const Error& e) {
         ctx.warn(std::string("the session is saved, but the plan could not be updated: ") + e.what());

@@ -15,18 +15,18 @@ namespace lever::plan {
 /// Columns of `plan list`.
 const std::vector<Column>& plan_list_columns();
 /// One `plan list` row: athlete, status, step, support, profile, template, review, latest decision.
-nlohmann::json plan_list_row(const nlohmann::json& plan);
+nlohmann::json plan_list_row(const model::Plan& plan);
 
 /// Columns of the plan header in `plan show`.
 const std::vector<Column>& plan_summary_columns();
 /// The plan header of `plan show`.
-nlohmann::json plan_summary_row(const nlohmann::json& plan);
+nlohmann::json plan_summary_row(const model::Plan& plan);
 
 /// Columns of the step table in `plan show`.
 const std::vector<Column>& step_columns();
 /// The steps with their estimated knee load per session and per week (reference-step equivalents;
 /// null without a baseline cadence, which the step count needs).
-std::vector<nlohmann::json> step_rows(const nlohmann::json& plan, const KneeLoadParams& params);
+std::vector<nlohmann::json> step_rows(const model::Plan& plan, const KneeLoadParams& params);
 
 /// Columns of `plan history`.
 const std::vector<Column>& history_columns();
@@ -35,6 +35,6 @@ const std::vector<Column>& history_columns();
 const std::vector<Column>& next_columns();
 /// The next session's prescription and the decision behind it. `rest` is the plan's rest and
 /// frequency rules judged now (the "not before" day); `mass_kg` the athlete's current mass.
-nlohmann::json next_row(const nlohmann::json& plan, const Evaluation& ev, const RestCheck& rest, double mass_kg);
+nlohmann::json next_row(const model::Plan& plan, const Evaluation& ev, const RestCheck& rest, double mass_kg);
 
 }  // namespace lever::plan
