@@ -9,6 +9,7 @@
 
 #include "commands.hpp"
 #include "lever/cli/checks.hpp"
+#include "lever/cli/columns/calibration.hpp"
 #include "lever/calibrate/check.hpp"
 #include "lever/calibrate/workflow.hpp"
 #include "lever/device/unit.hpp"

@@ -6,6 +6,7 @@
 
 #include "commands.hpp"
 #include "lever/cli/checks.hpp"
+#include "lever/cli/columns/pain.hpp"
 #include "lever/plan/service.hpp"
 #include "lever/report/athlete.hpp"
 #include "lever/report/calibration.hpp"

@@ -6,6 +6,7 @@
 
 #include "commands.hpp"
 #include "lever/cli/checks.hpp"
+#include "lever/cli/columns/unit.hpp"
 #include "lever/device/drive.hpp"
 #include "lever/device/records.hpp"
 #include "lever/device/unit.hpp"
