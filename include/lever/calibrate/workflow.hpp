@@ -38,7 +38,7 @@ nlohmann::json calibrate_unit(device::Unit& unit, Store& store, const Options& o
 /// Saved like calibrate_unit; Error(safety) when a point is outside the tolerance.
 nlohmann::json verify_unit(device::Unit& unit, Store& store, const Options& opt, const std::string& user);
 
-/// One summary row of a record for the columns above.
+/// One summary row of a record (its columns: cli/columns/calibration.hpp).
 nlohmann::json record_row(const nlohmann::json& rec);
 
 }  // namespace lever::calib
