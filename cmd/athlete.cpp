@@ -5,6 +5,8 @@
 
 #include "commands.hpp"
 #include "lever/cli/checks.hpp"
+#include "lever/cli/columns/athletes.hpp"
+#include "lever/cli/columns/pain.hpp"
 #include "lever/store/pain_log.hpp"
 #include "lever/store/athletes.hpp"
 #include "lever/store/pain.hpp"

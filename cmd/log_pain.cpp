@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "lever/cli/columns/pain.hpp"
 #include "lever/plan/service.hpp"
 #include "lever/store/pain.hpp"
 #include "lever/store/pain_log.hpp"

@@ -8,6 +8,7 @@
 #include "commands.hpp"
 #include "lever/cli/checks.hpp"
 #include "lever/model/vocab.hpp"
+#include "lever/cli/columns/plan.hpp"
 #include "lever/plan/rest.hpp"
 #include "lever/plan/service.hpp"
 #include "lever/plan/templates.hpp"

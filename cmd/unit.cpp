@@ -6,11 +6,13 @@
 
 #include "commands.hpp"
 #include "lever/cli/checks.hpp"
+#include "lever/cli/columns/unit.hpp"
 #include "lever/device/drive.hpp"
 #include "lever/device/records.hpp"
-#include "lever/device/signals.hpp"
 #include "lever/device/unit.hpp"
+#include "lever/sim/open_port.hpp"
 #include "lever/util/error.hpp"
+#include "lever/util/signals.hpp"
 #include "lever/util/units.hpp"
 
 namespace lever::cmd {

@@ -30,30 +30,11 @@ json or_null(const std::optional<T>& v) {
 
 }  // namespace
 
-const std::vector<Column>& plan_list_columns() {
-  static const std::vector<Column> cols = {
-      {"athlete_id", "Athlete"}, {"status", "Status"}, {"current_step", "Step"}, {"steps_total", "Of"},
-      {"support_pct", "Support", CellKind::percent}, {"profile", "Profile"}, {"template", "Template"},
-      {"review", "Review", CellKind::flag}, {"updated_at", "Updated", CellKind::time}, {"latest", "Latest"}};
-  return cols;
-}
-
 json plan_list_row(const model::Plan& plan) {
   return {{"athlete_id", plan.athlete_id}, {"status", plan.status}, {"current_step", plan.current_step},
           {"steps_total", plan.steps.size()}, {"support_pct", current(plan).support_pct}, {"profile", plan.profile},
           {"template", plan.template_id}, {"review", plan.review}, {"updated_at", plan.updated_at},
           {"latest", latest_reason(plan)}};
-}
-
-const std::vector<Column>& plan_summary_columns() {
-  static const std::vector<Column> cols = {
-      {"athlete_id", "Athlete"}, {"template", "Template"}, {"severity", "Presentation"}, {"profile", "Profile"},
-      {"status", "Status"}, {"suspension_reason", "Suspended because"}, {"current_step", "Current step"},
-      {"steps_total", "Steps"}, {"streak", "Acceptable in a row"}, {"consecutive_required", "Needed to progress"},
-      {"sessions_per_week", "Sessions per week"}, {"min_rest_days", "Rest days between runs"},
-      {"mass_kg", "Mass", CellKind::mass_kg}, {"baseline_cadence_spm", "Baseline cadence (steps/min)"},
-      {"unit_id", "Unit checked"}, {"review", "Awaiting review", CellKind::flag}, {"created_at", "Created", CellKind::time}};
-  return cols;
 }
 
 json plan_summary_row(const model::Plan& plan) {
@@ -65,16 +46,6 @@ json plan_summary_row(const model::Plan& plan) {
           {"mass_kg", or_null(plan.mass_kg)}, {"baseline_cadence_spm", or_null(plan.baseline_cadence_spm)},
           {"unit_id", or_null(plan.unit_id)}, {"review", plan.review}, {"created_at", plan.created_at},
           {"suspension_reason", plan.suspension ? json(plan.suspension->reason) : json(nullptr)}};
-}
-
-const std::vector<Column>& step_columns() {
-  static const std::vector<Column> cols = {
-      {"step", "Step"}, {"current", "Now", CellKind::flag}, {"support_pct", "Support", CellKind::percent},
-      {"support_force_n", "Force", CellKind::force_n}, {"effective_mass_kg", "Runs as", CellKind::mass_kg},
-      {"run_min", "Run min"}, {"walk_min", "Walk min"},
-      {"duration_min", "Minutes"}, {"speed_kmh", "Speed", CellKind::speed_kmh}, {"cadence_target_spm", "Cadence target"},
-      {"load_per_session", "Load/session"}, {"load_per_week", "Load/week"}};
-  return cols;
 }
 
 namespace {
@@ -106,24 +77,6 @@ std::vector<json> step_rows(const model::Plan& plan, const KneeLoadParams& param
     rows.push_back(r);
   }
   return rows;
-}
-
-const std::vector<Column>& history_columns() {
-  static const std::vector<Column> cols = {
-      {"at", "When", CellKind::time}, {"kind", "Kind"}, {"decision", "Decision"}, {"from_step", "From"},
-      {"to_step", "To"}, {"session_id", "Session"}, {"by", "By"}, {"reason", "Reason"}};
-  return cols;
-}
-
-const std::vector<Column>& next_columns() {
-  static const std::vector<Column> cols = {
-      {"athlete_id", "Athlete"}, {"step", "Step"}, {"steps_total", "Of"}, {"support_pct", "Support", CellKind::percent},
-      {"support_force_n", "Support force", CellKind::force_n}, {"run_min", "Run (min)"}, {"walk_min", "Walk (min)"},
-      {"duration_min", "Duration (min)"}, {"speed_kmh", "Speed", CellKind::speed_kmh},
-      {"walk_speed_kmh", "Walk speed", CellKind::speed_kmh}, {"incline_pct", "Incline", CellKind::percent},
-      {"cadence_target_spm", "Cadence target (steps/min)"}, {"effective_mass_kg", "Runs as", CellKind::mass_kg},
-      {"not_before", "Not before"}, {"decision", "Decision"}, {"reason", "Why"}};
-  return cols;
 }
 
 json next_row(const model::Plan& plan, const Evaluation& ev, const RestCheck& rest, double mass_kg) {

@@ -7,7 +7,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "lever/cli/output.hpp"
 #include "lever/store/store.hpp"
 
 namespace lever {
@@ -65,12 +64,6 @@ struct ImportError {
 /// Structural problems (unknown column, not JSON) are reported in `errors` with their line.
 std::vector<std::pair<long, PainInput>> parse_pain_import(const std::string& text, const std::string& format,
                                                           std::vector<ImportError>& errors);
-
-/// Columns of pain listings.
-const std::vector<Column>& pain_columns();
-
-/// Columns of a correction record (log-pain --void / --amend).
-const std::vector<Column>& correction_columns();
 
 /// The CSV/NDJSON field names an import accepts (canonical names; "athlete" and "session" are aliases).
 const std::vector<std::string>& pain_import_fields();
