@@ -64,7 +64,7 @@ void Context::note(const std::string& msg) {
   if (!g.quiet) std::cerr << escape_text(msg, true) << '\n';
 }
 
-void Context::warn(const std::string& msg) { std::cerr << "lever: warning: " << escape_text(msg, true) << '\n'; }
+void Context::warn(const std::string& msg) { print_warning(msg); }
 
 void Context::debug(const std::string& msg) {
   if (g.verbose > 0) std::cerr << "lever: " << escape_text(msg, true) << '\n';
