@@ -93,8 +93,9 @@ json require_plan(const Store& store, const std::string& athlete) {
   return *doc;
 }
 
-json create_plan(Store& store, const std::string& athlete, const PlanRequest& req, const std::string& unit_flag,
+json create_plan(StoreWriter& w, const std::string& athlete, const PlanRequest& req, const std::string& unit_flag,
                  bool replace, const std::string& user, TimePoint now, std::string& note) {
+  const Store& store = w.store();
   require_id("athlete", athlete);
   json a = require_athlete(store, athlete);
   check_candidate(a, req.severity);
@@ -113,14 +114,15 @@ json create_plan(Store& store, const std::string& athlete, const PlanRequest& re
     // domain.md: cadence retraining is most useful at <= 170 steps/min (TREK).
     note += fmt::format("\nbaseline cadence {:g} steps/min is above 170: a cadence target helps most below that (TREK)",
                         a["cadence_spm"].get<double>());
-  store.save(collection("plan"), athlete, plan);
-  store.audit(user, replace ? "plan.replace" : "plan.new", athlete,
-              {{"template", req.template_id}, {"severity", req.severity}, {"profile", req.profile},
-               {"unit_id", plan["unit_id"]}, {"steps", plan["steps"].size()}});
+  w.save(collection("plan"), athlete, plan,
+         {{user, replace ? "plan.replace" : "plan.new", athlete,
+           {{"template", req.template_id}, {"severity", req.severity}, {"profile", req.profile},
+            {"unit_id", plan["unit_id"]}, {"steps", plan["steps"].size()}}}});
   return plan;
 }
 
-PlanUpdate update_plan(Store& store, const std::string& athlete, const std::string& user, TimePoint now) {
+PlanUpdate update_plan(StoreWriter& w, const std::string& athlete, const std::string& user, TimePoint now) {
+  const Store& store = w.store();
   PlanUpdate u;
   u.plan = require_plan(store, athlete);
   json a = require_athlete(store, athlete);
@@ -128,19 +130,19 @@ PlanUpdate update_plan(Store& store, const std::string& athlete, const std::stri
   u.evaluation = evaluate(in);
   u.added = apply_evaluation(u.plan, u.evaluation, user, now);
   if (u.added.empty()) return u;
-  store.save(collection("plan"), athlete, u.plan);
+  std::vector<AuditEntry> decisions;
   bool review = false;
   for (const auto& e : u.added) {
-    store.audit(user, "plan.decision", athlete,
-                {{"decision", e["decision"]}, {"session_id", e["session_id"]}, {"from_step", e["from_step"]},
-                 {"to_step", e["to_step"]}, {"reason", e["reason"]}});
+    decisions.push_back({user, "plan.decision", athlete,
+                         {{"decision", e["decision"]}, {"session_id", e["session_id"]}, {"from_step", e["from_step"]},
+                          {"to_step", e["to_step"]}, {"reason", e["reason"]}}});
     review = review || e.value("review", false);
   }
+  w.save(collection("plan"), athlete, u.plan, decisions);
   // domain.md: an unacceptable response is flagged for review; the athlete's "review" flag carries it.
   if (review) {
     set_athlete_flag(a, "review", u.added.back()["reason"].get<std::string>(), "engine", now);
-    store.save(collection("athlete"), athlete, a);
-    store.audit(user, "athlete.flag", athlete, {{"flag", "review"}, {"by", "engine"}});
+    w.save(collection("athlete"), athlete, a, {{user, "athlete.flag", athlete, {{"flag", "review"}, {"by", "engine"}}}});
   }
   return u;
 }
@@ -174,14 +176,13 @@ std::optional<std::string> follow_up_note(const Store& store, const json& entry)
 std::vector<json> refresh_plan(Store& store, const std::string& athlete, const std::string& user, TimePoint now) {
   require_id("athlete", athlete);
   if (!store.has(collection("plan"), athlete)) return {};
-  auto lock = store.lock();
-  return update_plan(store, athlete, user, now).added;
+  StoreWriter w(store);
+  return update_plan(w, athlete, user, now).added;
 }
 
-void save_plan(Store& store, const json& plan, const std::string& user, const std::string& action, const json& details) {
+void save_plan(StoreWriter& w, const json& plan, const std::string& user, const std::string& action, const json& details) {
   const std::string id = plan.at("athlete_id").get<std::string>();
-  store.save(collection("plan"), id, plan);
-  store.audit(user, action, id, details);
+  w.save(collection("plan"), id, plan, {{user, action, id, details}});
 }
 
 }  // namespace lever::plan

@@ -103,12 +103,12 @@ void finish_session(Context& ctx, json session, const LoopResult& res, bool plan
   auto& store = ctx.store();
   std::string decision;
   try {
-    auto lock = store.lock();
-    store.save(collection("session"), sid, session);
-    ctx.audit("session.end", sid, {{"status", res.status}, {"stop_reason", session["stop_reason"]}});
+    StoreWriter w(store);
+    w.save(collection("session"), sid, session,
+           {{ctx.user(), "session.end", sid, {{"status", res.status}, {"stop_reason", session["stop_reason"]}}}});
     if (plan_session) {
       try {
-        auto up = plan::update_plan(store, athlete, ctx.user(), now());
+        auto up = plan::update_plan(w, athlete, ctx.user(), now());
         if (!up.added.empty()) decision = up.added.back().value("reason", "");
         else if (up.evaluation.pending) decision = up.evaluation.pending->reason;
       } catch (const Error& e) {
