@@ -15,6 +15,7 @@
 #include "lever/plan/view.hpp"
 #include "lever/store/athletes.hpp"
 #include "lever/store/typed.hpp"
+#include "lever/store/writer.hpp"
 #include "lever/util/error.hpp"
 #include "lever/util/fs.hpp"
 #include "lever/util/ids.hpp"
@@ -81,8 +82,8 @@ void show_plan(Context& ctx, const std::string& athlete) {
 
 void next(Context& ctx, const std::string& athlete) {
   auto& store = ctx.store();
-  auto lock = store.lock();
-  auto u = update_plan(store, athlete, ctx.user(), now());
+  StoreWriter w(store);
+  auto u = update_plan(w, athlete, ctx.user(), now());
   for (const auto& e : u.added) ctx.note(fmt::format("decision: {}", e.reason));
   if (u.evaluation.suspended) {
     const std::string why = u.plan.suspension ? u.plan.suspension->reason : "";
@@ -111,12 +112,10 @@ void add_template_commands(CLI::App& app, Context& ctx, const std::shared_ptr<Pl
     std::string id = doc["id"].get<std::string>();
     if (is_builtin_template(id))
       throw Error(Exit::invalid_data, fmt::format("'{}' is the ID of a built-in template", id), "give your template another id");
-    auto& store = ctx.store();
-    auto lock = store.lock();
-    if (store.has(collection("template"), id) && !a->replace)
+    StoreWriter w(ctx.store());
+    if (w.store().has(collection("template"), id) && !a->replace)
       throw Error(Exit::invalid_data, fmt::format("template '{}' already exists in the store", id), "add --replace to replace it");
-    store.save(collection("template"), id, doc);
-    store.audit(ctx.user(), "template.add", id, {{"title", doc["title"]}});
+    w.save(collection("template"), id, doc, {{ctx.user(), "template.add", id, {{"title", doc["title"]}}}});
     ctx.out().records(template_columns(), {json{{"id", id}, {"title", doc["title"]}, {"origin", "store"},
                                                 {"mild_steps", doc["severities"]["mild"]["steps"].size()},
                                                 {"moderate_steps", doc["severities"]["moderate"]["steps"].size()}}});
@@ -159,13 +158,12 @@ void add_document_commands(CLI::App& app, Context& ctx, const std::shared_ptr<Pl
     json doc = parse_json_text(read_input(a->file), a->file == "-" ? "stdin" : a->file);
     if (auto issues = plan_problems(doc); !issues.empty()) report_problems(ctx, issues, a->file, "plan");
     std::string id = doc["athlete_id"].get<std::string>();
-    auto& store = ctx.store();
-    auto lock = store.lock();
-    require_athlete(store, id);
-    if (store.has(collection("plan"), id) && !a->replace)
+    StoreWriter w(ctx.store());
+    require_athlete(w.store(), id);
+    if (w.store().has(collection("plan"), id) && !a->replace)
       throw Error(Exit::invalid_data, fmt::format("athlete '{}' already has a plan", id), "add --replace to replace it");
     const auto plan = from_stored<model::Plan>(doc, a->file);
-    save_plan(store, plan, ctx.user(), "plan.import", {{"file", a->file}});
+    save_plan(w, plan, ctx.user(), "plan.import", {{"file", a->file}});
     ctx.out().record(plan_summary_columns(), plan_summary_row(plan));
   });
 
@@ -186,11 +184,10 @@ void add_document_commands(CLI::App& app, Context& ctx, const std::shared_ptr<Pl
 // Runs a clinician's action on the plan under the lock and saves it with its audit record.
 template <typename F>
 void clinician_action(Context& ctx, const std::string& athlete, const std::string& action, F&& f) {
-  auto& store = ctx.store();
-  auto lock = store.lock();
-  model::Plan plan = require_plan(store, athlete);
-  const model::HistoryEntry e = f(plan, from_stored<model::Athlete>(require_athlete(store, athlete), "athlete '" + athlete + "'"));
-  save_plan(store, plan, ctx.user(), action, {{"reason", e.reason}, {"from_step", e.from_step}, {"to_step", e.to_step}});
+  StoreWriter w(ctx.store());
+  model::Plan plan = require_plan(w.store(), athlete);
+  const model::HistoryEntry e = f(plan, from_stored<model::Athlete>(require_athlete(w.store(), athlete), "athlete '" + athlete + "'"));
+  save_plan(w, plan, ctx.user(), action, {{"reason", e.reason}, {"from_step", e.from_step}, {"to_step", e.to_step}});
   ctx.note(e.reason);
   ctx.out().record(history_columns(), e);
 }
@@ -268,10 +265,9 @@ void add_plan(CLI::App& app, Context& ctx) {
     if (nw->count("--speed")) req.speed_kmh = parse_speed_kmh(a->speed, "--speed");
     require_id("template", req.template_id);
     profile(req.profile);
-    auto& store = ctx.store();
-    auto lock = store.lock();
+    StoreWriter w(ctx.store());
     std::string note;
-    const model::Plan plan = create_plan(store, a->athlete, req, a->unit, a->replace, ctx.user(), now(), note);
+    const model::Plan plan = create_plan(w, a->athlete, req, a->unit, a->replace, ctx.user(), now(), note);
     ctx.note(note);
     ctx.out().record(plan_summary_columns(), plan_summary_row(plan));
   });

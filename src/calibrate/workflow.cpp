@@ -7,6 +7,7 @@
 #include "lever/calibrate/check.hpp"
 #include "lever/device/records.hpp"
 #include "lever/store/collections.hpp"
+#include "lever/store/writer.hpp"
 #include "lever/util/ids.hpp"
 #include "lever/util/time.hpp"
 #include "procedure.hpp"
@@ -57,10 +58,10 @@ void save_unit(device::Unit& unit, Store& store, const json& rec) {
 }
 
 void save_record(Store& store, const json& rec, const std::string& action) {
-  auto lock = store.lock();  // held only for the write, never during the measurement
-  store.save(collection("calibration"), rec["id"].get<std::string>(), rec);
-  store.audit(rec["technician"].get<std::string>(), action, rec["unit_id"].get<std::string>(),
-              {{"record", rec["id"]}, {"result", rec["result"]}, {"kind", rec["kind"]}});
+  StoreWriter w(store);  // the lock is held only for the write, never during the measurement
+  w.save(collection("calibration"), rec["id"].get<std::string>(), rec,
+         {{rec["technician"].get<std::string>(), action, rec["unit_id"].get<std::string>(),
+           {{"record", rec["id"]}, {"result", rec["result"]}, {"kind", rec["kind"]}}}});
 }
 
 // Runs `body`; on any ending but success, makes the unit safe, records the attempt, and rethrows.

@@ -19,9 +19,6 @@ RunEnv run_env(Context& ctx) {
       .live_display = ctx.stderr_tty() && !ctx.g.quiet,
       .note = [&ctx](const std::string& msg) { ctx.note(msg); },
       .warn = [&ctx](const std::string& msg) { ctx.warn(msg); },
-      .audit = [&ctx](const std::string& action, const std::string& target, const json& details) {
-        ctx.audit(action, target, details);
-      },
       .show_dry_run = [&ctx](const Program& program, const std::vector<Check>& checks, double mass_kg) {
         print_dry_run(ctx, program, checks, mass_kg);
       },

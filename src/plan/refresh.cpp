@@ -3,6 +3,7 @@
 // plan index (plan_index.hpp) says which plans' evidence is unchanged since they were found current.
 #include <map>
 #include <memory>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -115,7 +116,7 @@ RefreshAll refresh_all_plans(Store& store, const std::string& user, TimePoint no
       problem[i] = fmt::format("the plan of '{}' was not brought up to date: {}; it is shown as stored", id, e.what());
     }
   });
-  std::unique_ptr<StoreLock> lock;
+  std::optional<StoreWriter> writer;
   PlanIndex next;
   for (size_t i = 0; i < ids.size(); ++i) {
     if (!problem[i].empty()) out.not_decided.push_back(problem[i]);
@@ -123,8 +124,8 @@ RefreshAll refresh_all_plans(Store& store, const std::string& user, TimePoint no
     if (!changed[i]) continue;
     // Decided again under the lock, from what is stored then (another lever may have got there
     // first); the plan is stamped by the next overview, once its new files are old enough to trust.
-    if (!lock) lock = store.lock();
-    for (auto& e : update_plan(store, ids[i], user, now).added) out.added.push_back({ids[i], std::move(e)});
+    if (!writer) writer.emplace(store);
+    for (auto& e : update_plan(*writer, ids[i], user, now).added) out.added.push_back({ids[i], std::move(e)});
   }
   if (next != index) save_plan_index(index_file, next);
   return out;

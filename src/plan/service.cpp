@@ -94,8 +94,9 @@ model::Plan require_plan(const Store& store, const std::string& athlete) {
   return *doc;
 }
 
-model::Plan create_plan(Store& store, const std::string& athlete, const PlanRequest& req, const std::string& unit_flag,
+model::Plan create_plan(StoreWriter& w, const std::string& athlete, const PlanRequest& req, const std::string& unit_flag,
                         bool replace, const std::string& user, TimePoint now, std::string& note) {
+  const Store& store = w.store();
   require_id("athlete", athlete);
   const auto a = from_stored<model::Athlete>(require_athlete(store, athlete), fmt::format("athlete '{}'", athlete));
   check_candidate(a, req.severity);
@@ -114,14 +115,15 @@ model::Plan create_plan(Store& store, const std::string& athlete, const PlanRequ
     // domain.md: cadence retraining is most useful at <= 170 steps/min (TREK).
     note += fmt::format("\nbaseline cadence {:g} steps/min is above 170: a cadence target helps most below that (TREK)",
                         *a.cadence_spm);
-  save_as(store, plan);
-  store.audit(user, replace ? "plan.replace" : "plan.new", athlete,
-              {{"template", req.template_id}, {"severity", req.severity}, {"profile", req.profile},
-               {"unit_id", plan.unit_id ? json(*plan.unit_id) : json(nullptr)}, {"steps", plan.steps.size()}});
+  save_as(w, plan,
+          {{user, replace ? "plan.replace" : "plan.new", athlete,
+            {{"template", req.template_id}, {"severity", req.severity}, {"profile", req.profile},
+             {"unit_id", plan.unit_id ? json(*plan.unit_id) : json(nullptr)}, {"steps", plan.steps.size()}}}});
   return plan;
 }
 
-PlanUpdate update_plan(Store& store, const std::string& athlete, const std::string& user, TimePoint now) {
+PlanUpdate update_plan(StoreWriter& w, const std::string& athlete, const std::string& user, TimePoint now) {
+  const Store& store = w.store();
   PlanUpdate u;
   u.plan = require_plan(store, athlete);
   json a = require_athlete(store, athlete);
@@ -130,20 +132,20 @@ PlanUpdate update_plan(Store& store, const std::string& athlete, const std::stri
   u.evaluation = evaluate(in);
   u.added = apply_evaluation(u.plan, u.evaluation, user, now);
   if (u.added.empty()) return u;
-  save_as(store, u.plan);
+  std::vector<AuditEntry> decisions;
   bool review = false;
   for (const auto& e : u.added) {
     const json entry = e;
-    store.audit(user, "plan.decision", athlete,
-                {{"decision", entry["decision"]}, {"session_id", entry["session_id"]}, {"from_step", e.from_step},
-                 {"to_step", e.to_step}, {"reason", e.reason}});
+    decisions.push_back({user, "plan.decision", athlete,
+                         {{"decision", entry["decision"]}, {"session_id", entry["session_id"]}, {"from_step", e.from_step},
+                          {"to_step", e.to_step}, {"reason", e.reason}}});
     review = review || e.review.value_or(false);
   }
+  save_as(w, u.plan, decisions);
   // domain.md: an unacceptable response is flagged for review; the athlete's "review" flag carries it.
   if (review) {
     set_athlete_flag(a, "review", u.added.back().reason, "engine", now);
-    store.save(collection("athlete"), athlete, a);
-    store.audit(user, "athlete.flag", athlete, {{"flag", "review"}, {"by", "engine"}});
+    w.save(collection("athlete"), athlete, a, {{user, "athlete.flag", athlete, {{"flag", "review"}, {"by", "engine"}}}});
   }
   return u;
 }
@@ -176,13 +178,12 @@ std::optional<std::string> follow_up_note(const Store& store, const json& entry)
 std::vector<model::HistoryEntry> refresh_plan(Store& store, const std::string& athlete, const std::string& user, TimePoint now) {
   require_id("athlete", athlete);
   if (!store.has(collection("plan"), athlete)) return {};
-  auto lock = store.lock();
-  return update_plan(store, athlete, user, now).added;
+  StoreWriter w(store);
+  return update_plan(w, athlete, user, now).added;
 }
 
-void save_plan(Store& store, const model::Plan& plan, const std::string& user, const std::string& action, const json& details) {
-  save_as(store, plan);
-  store.audit(user, action, plan.athlete_id, details);
+void save_plan(StoreWriter& w, const model::Plan& plan, const std::string& user, const std::string& action, const json& details) {
+  save_as(w, plan, {{user, action, plan.athlete_id, details}});
 }
 
 }  // namespace lever::plan

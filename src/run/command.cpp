@@ -136,11 +136,11 @@ void run_command(const RunEnv& env, const RunRequest& r) {
   {
     // Sessions left by a dead lever are recovered first; then the plan is brought up to what its
     // evidence implies (decisions applied once and stored once), so no run uses a stale decision.
-    auto lock = store.lock();
-    for (const auto& id : recover_sessions(store, now()))
+    StoreWriter w(store);
+    for (const auto& id : recover_sessions(w, now()))
       env.warn(fmt::format("session {} was left running by a lever that is gone: marked incomplete", id));
     if (store.has(collection("plan"), r.athlete)) {
-      auto up = plan::update_plan(store, r.athlete, env.user, now());
+      auto up = plan::update_plan(w, r.athlete, env.user, now());
       for (const auto& e : up.added) env.note("plan: " + e.reason);
       plan = json(up.plan);
       sessions = std::move(up.sessions);
@@ -201,16 +201,18 @@ void run_command(const RunEnv& env, const RunRequest& r) {
                             {"override", calibration.ok ? json(nullptr)
                                                         : json{{"problem", calibration.problem}, {"reason", r.allow_uncalibrated}}}};
   {
-    auto lock = store.lock();
+    StoreWriter w(store);
     // Checked again under the lock that saves the session: two runs of one athlete cannot both pass.
-    if (auto busy = sessions_in_progress(store, r.athlete); !busy.empty())
+    if (auto busy = sessions_in_progress(w.store(), r.athlete); !busy.empty())
       throw Error(Exit::safety, fmt::format("athlete {} already has a session in progress: {}", r.athlete, busy.front()),
                   "finish or stop that session first");
-    store.save(collection("session"), sid, session);
+    std::vector<AuditEntry> rest_override;
     if (pf.rest && !pf.rest->ok)
-      env.audit("session.override-rest", sid, {{"athlete", r.athlete}, {"rule", pf.rest->why}, {"reason", r.reason}});
-    store.append(collection("pain"), r.athlete, make_pain_entry(env, r.athlete, *pf.pain_before, "before", sid));
-    env.audit("session.start", sid, {{"athlete", r.athlete}, {"unit", unit_id}});
+      rest_override.push_back({env.user, "session.override-rest", sid, {{"athlete", r.athlete}, {"rule", pf.rest->why}, {"reason", r.reason}}});
+    w.save(collection("session"), sid, session, rest_override);
+    // The pain before running is part of the start: the "session.start" entry audits both.
+    w.append(collection("pain"), r.athlete, make_pain_entry(env, r.athlete, *pf.pain_before, "before", sid),
+             {{env.user, "session.start", sid, {{"athlete", r.athlete}, {"unit", unit_id}}}});
   }
   env.note(fmt::format("session {}: {} on unit {} ({:.0f} min); Ctrl-C holds the unit{}", sid, program.name, unit_id,
                        program.total_s() / 60, isatty(0) ? "; type 0-9 (x = 10) to report pain" : ""));

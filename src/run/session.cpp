@@ -101,12 +101,12 @@ void finish_session(const RunEnv& env, json session, const LoopResult& res, bool
   auto& store = env.store;
   std::string decision;
   try {
-    auto lock = store.lock();
-    store.save(collection("session"), sid, session);
-    env.audit("session.end", sid, {{"status", res.status}, {"stop_reason", session["stop_reason"]}});
+    StoreWriter w(store);
+    w.save(collection("session"), sid, session,
+           {{env.user, "session.end", sid, {{"status", res.status}, {"stop_reason", session["stop_reason"]}}}});
     if (plan_session) {
       try {
-        auto up = plan::update_plan(store, athlete, env.user, now());
+        auto up = plan::update_plan(w, athlete, env.user, now());
         if (!up.added.empty()) decision = up.added.back().reason;
         else if (up.evaluation.pending) decision = up.evaluation.pending->reason;
       } catch (const Error& e) {

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "lever/model/vocab.hpp"
 #include "lever/util/error.hpp"
 
 namespace lever {
@@ -12,14 +13,14 @@ namespace lever {
 using nlohmann::json;
 
 const std::vector<std::string>& athlete_flag_names() {
-  static const std::vector<std::string> names = {"suspected-meniscal", "suspected-ligament", "significant-swelling",
-                                                 "review"};
+  static const std::vector<std::string> names = model::names<model::AthleteFlag>();
   return names;
 }
 
 bool is_blocking_flag(const std::string& flag) {
   // domain.md: suspected meniscal or ligament involvement and significant swelling block runs.
-  return flag == "suspected-meniscal" || flag == "suspected-ligament" || flag == "significant-swelling";
+  auto f = model::parse<model::AthleteFlag>(flag);
+  return f && model::blocks_runs(*f);
 }
 
 namespace {

@@ -10,6 +10,7 @@
 #include "lever/plan/engine.hpp"
 #include "lever/plan/plan.hpp"
 #include "lever/store/store.hpp"
+#include "lever/store/writer.hpp"
 #include "lever/util/error.hpp"
 
 namespace lever::plan {
@@ -68,8 +69,8 @@ std::optional<UnitCapacity> resolve_unit(const Store& store, const std::string& 
 /// The athlete's plan, or Error(not_found) with a hint to create one.
 model::Plan require_plan(const Store& store, const std::string& athlete);
 
-/// Creates (or with `replace`, replaces) the athlete's plan; the caller holds the lock.
-model::Plan create_plan(Store& store, const std::string& athlete, const PlanRequest& req,
+/// Creates (or with `replace`, replaces) the athlete's plan and audits it, with the writer's lock.
+model::Plan create_plan(StoreWriter& w, const std::string& athlete, const PlanRequest& req,
                            const std::string& unit_flag, bool replace, const std::string& user, TimePoint now,
                            std::string& note);
 
@@ -82,12 +83,12 @@ struct PlanUpdate {
 };
 
 /// Runs the engine on the athlete's plan and stores its new decisions (idempotent: a session is
-/// decided once), audits them and sets the athlete's review flag on an unacceptable response.
-/// The caller holds the lock.
-PlanUpdate update_plan(Store& store, const std::string& athlete, const std::string& user, TimePoint now);
+/// decided once), audits them and sets the athlete's review flag on an unacceptable response, with
+/// the writer's lock.
+PlanUpdate update_plan(StoreWriter& w, const std::string& athlete, const std::string& user, TimePoint now);
 
-/// Saves a plan after a clinician's action and audits it (action e.g. "plan.override"); caller holds the lock.
-void save_plan(Store& store, const model::Plan& plan, const std::string& user, const std::string& action,
+/// Saves a plan after a clinician's action and audits it (action e.g. "plan.override").
+void save_plan(StoreWriter& w, const model::Plan& plan, const std::string& user, const std::string& action,
                const nlohmann::json& details);
 
 }  // namespace lever::plan

@@ -39,8 +39,6 @@ struct RunEnv {
   bool live_display = false;  ///< a live status line on stderr (a terminal, no -q)
   std::function<void(const std::string&)> note;  ///< a note for people on stderr (dropped with -q)
   std::function<void(const std::string&)> warn;  ///< a warning on stderr
-  /// Appends to the audit log after the change itself is durable (a failed write only warns).
-  std::function<void(const std::string& action, const std::string& target, const nlohmann::json& details)> audit;
   /// Shows a dry run: the program (forces for `mass_kg`) and the pre-flight checks.
   std::function<void(const Program& program, const std::vector<Check>& checks, double mass_kg)> show_dry_run;
   /// Shows the summary of a finished session document.

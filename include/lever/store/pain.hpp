@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "lever/store/store.hpp"
+#include "lever/util/error.hpp"
 
 namespace lever {
 
@@ -28,8 +29,10 @@ struct PainInput {
 
 /// A problem with one field of a pain entry (the import report names line and field).
 struct FieldError {
-  std::string field;    ///< the field, e.g. "score"
-  std::string message;  ///< what is wrong and what is allowed
+  std::string field;        ///< the field, e.g. "score"
+  std::string message;      ///< what is wrong and what is allowed
+  Exit code = Exit::usage;  ///< how a command refusing the entry for it exits: not_found for an athlete or
+                            ///< session that does not exist, invalid_data for another athlete's session
 };
 
 /// Looks up whether athletes and sessions exist, cached across an import.
