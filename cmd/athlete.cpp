@@ -1,13 +1,16 @@
-// lever athlete add|list|show|edit: argument wiring only; the rules live in lever/store/athletes.
+// lever athlete add|list|show|edit: argument wiring only; what each does is in lever/store/athlete_use_cases.
 #include <memory>
 
 #include <fmt/format.h>
 
 #include "commands.hpp"
 #include "lever/cli/checks.hpp"
-#include "lever/store/pain_log.hpp"
-#include "lever/store/athletes.hpp"
+#include "lever/cli/columns/athletes.hpp"
+#include "lever/cli/columns/pain.hpp"
+#include "lever/model/vocab.hpp"
+#include "lever/store/athlete_use_cases.hpp"
 #include "lever/store/pain.hpp"
+#include "lever/store/pain_log.hpp"
 #include "lever/util/error.hpp"
 #include "lever/util/ids.hpp"
 #include "lever/util/units.hpp"
@@ -44,29 +47,25 @@ void add_field_options(CLI::App* sub, AthleteArgs& a, bool mass_required) {
   if (mass_required) m->required();
   sub->add_option("--name", a.name, "Display name (no control characters)")->type_name("NAME");
   number_in(sub->add_option("--cadence", a.cadence, "Baseline running cadence"), {100, 240, false, "steps/min"})->type_name("SPM");
-  sub->add_option("--side", a.side, "Affected knee")->check(CLI::IsMember({"left", "right", "both"}))->type_name("left|right|both");
+  one_of(sub->add_option("--side", a.side, "Affected knee"), model::names<model::Side>());
   number_in(sub->add_option("--baseline-pain", a.baseline_pain, "Resting pain"), {0, 10, true})->type_name("N");
   sub->add_option("--note", a.note, "Free-text note")->type_name("TEXT");
 }
 
 void show(Context& ctx, const std::string& id, size_t recent) {
-  auto doc = require_athlete(ctx.store(), id);
-  std::vector<StoreProblem> problems;
-  // A few more than shown: corrections in the tail take lines of their own.
-  auto pain = apply_corrections(ctx.store().read_log_tail(collection("pain"), id, recent + 16, {}, &problems)).entries;
-  if (pain.size() > recent) pain.erase(pain.begin(), pain.end() - static_cast<long>(recent));
-  warn_unreadable(problems);
+  auto o = athlete_overview(ctx.store(), id, recent);
+  warn_unreadable(o.problems);
   auto& out = ctx.out();
   if (out.is_table()) {
-    out.record(athlete_show_columns(), athlete_row(doc));
+    out.record(athlete_show_columns(), athlete_row(o.doc));
     out.heading(fmt::format("Recent pain (last {})", recent));
-    out.records(pain_columns(), pain);
+    out.records(pain_columns(), o.recent_pain);
     return;
   }
-  json j = doc;
-  j["blocked"] = !blocking_flags(doc).empty();
-  j["recent_pain"] = pain;
-  if (ctx.format() == Format::csv) out.record(athlete_show_columns(), athlete_row(doc));
+  json j = o.doc;
+  j["blocked"] = !blocking_flags(o.doc).empty();
+  j["recent_pain"] = o.recent_pain;
+  if (ctx.format() == Format::csv) out.record(athlete_show_columns(), athlete_row(o.doc));
   else out.json_value(j);
 }
 
@@ -81,32 +80,18 @@ void add_athlete(CLI::App& app, Context& ctx) {
   add_field_options(add, *a, true);
   add->callback([&ctx, a, add] {
     require_id("athlete", a->id);
-    auto f = fields_from(*a, add);
-    auto& store = ctx.store();
-    auto lock = store.lock();
-    if (store.has(collection("athlete"), a->id))
-      throw Error(Exit::invalid_data, fmt::format("athlete '{}' already exists", a->id),
-                  fmt::format("change it with 'lever athlete edit {}', or choose another ID", a->id));
-    auto doc = make_athlete(a->id, f, now());
-    store.save(collection("athlete"), a->id, doc);
-    ctx.audit("athlete.add", a->id, {{"mass_kg", doc["mass_kg"]}});
+    auto doc = lever::add_athlete(ctx.store(), a->id, fields_from(*a, add), ctx.user());
     ctx.out().record(athlete_show_columns(), athlete_row(doc));
   });
 
   auto* list = app.add_subcommand("list", "List athletes");
   list->callback([&ctx] {
+    std::vector<std::string> unreadable;
     std::vector<json> rows;
-    bool damaged = false;
-    for (const auto& id : ctx.store().list(collection("athlete"))) {
-      try {
-        if (auto doc = ctx.store().load(collection("athlete"), id)) rows.push_back(athlete_row(*doc));
-      } catch (const Error& e) {
-        ctx.warn(e.what());
-        damaged = true;
-      }
-    }
+    for (const auto& doc : read_athletes(ctx.store(), unreadable)) rows.push_back(athlete_row(doc));
+    for (const auto& why : unreadable) ctx.warn(why);
     ctx.out().records(athlete_list_columns(), rows);
-    if (damaged) ctx.warn("some athletes could not be read; run 'lever store check' for details");
+    if (!unreadable.empty()) ctx.warn("some athletes could not be read; run 'lever store check' for details");
   });
 
   auto* sh = app.add_subcommand("show", "Show an athlete with flags and the recent pain log");
@@ -131,29 +116,11 @@ void add_athlete(CLI::App& app, Context& ctx) {
   edit->add_option("--flag-note", a->flag_note, "Why the flag is set (stored with it)")->type_name("TEXT");
   edit->callback([&ctx, a, edit] {
     require_id("athlete", a->id);
-    auto f = fields_from(*a, edit);
-    auto& store = ctx.store();
-    auto lock = store.lock();
-    auto doc = require_athlete(store, a->id);
-    json before = doc;
-    auto t = now();
-    edit_athlete(doc, f, t);
-    for (const auto& fl : a->clear_flags)
-      if (!clear_athlete_flag(doc, fl)) ctx.warn(fmt::format("flag '{}' was not set on '{}'", fl, a->id));
-    for (const auto& fl : a->flags) set_athlete_flag(doc, fl, a->flag_note, ctx.user(), t);
-    json changes = json::object();
-    for (auto it = doc.begin(); it != doc.end(); ++it)
-      if (it.key() != "updated_at" && (!before.contains(it.key()) || before[it.key()] != it.value()))
-        changes[it.key()] = it.value();
-    for (auto it = before.begin(); it != before.end(); ++it)
-      if (!doc.contains(it.key())) changes[it.key()] = nullptr;
-    if (changes.empty()) {
-      ctx.note(fmt::format("nothing to change for '{}'", a->id));
-    } else {
-      store.save(collection("athlete"), a->id, doc);
-      ctx.audit("athlete.edit", a->id, {{"changes", changes}});
-    }
-    ctx.out().record(athlete_show_columns(), athlete_row(doc));
+    AthleteEdit e{fields_from(*a, edit), a->clear_flags, a->flags, a->flag_note};
+    auto r = change_athlete(ctx.store(), a->id, e, ctx.user());
+    for (const auto& fl : r.flags_not_set) ctx.warn(fmt::format("flag '{}' was not set on '{}'", fl, a->id));
+    if (r.changes.empty()) ctx.note(fmt::format("nothing to change for '{}'", a->id));
+    ctx.out().record(athlete_show_columns(), athlete_row(r.doc));
   });
 }
 

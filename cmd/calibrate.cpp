@@ -9,13 +9,14 @@
 
 #include "commands.hpp"
 #include "lever/cli/checks.hpp"
+#include "lever/cli/columns/calibration.hpp"
 #include "lever/calibrate/check.hpp"
 #include "lever/calibrate/workflow.hpp"
-#include "lever/device/signals.hpp"
 #include "lever/device/unit.hpp"
-#include "lever/transport/transport.hpp"
+#include "lever/sim/open_port.hpp"
 #include "lever/util/error.hpp"
 #include "lever/util/ids.hpp"
+#include "lever/util/signals.hpp"
 #include "lever/util/units.hpp"
 
 namespace lever::cmd {

@@ -8,11 +8,14 @@
 #include "commands.hpp"
 #include "lever/cli/checks.hpp"
 #include "lever/model/vocab.hpp"
+#include "lever/cli/columns/plan.hpp"
 #include "lever/plan/rest.hpp"
 #include "lever/plan/service.hpp"
 #include "lever/plan/templates.hpp"
 #include "lever/plan/view.hpp"
 #include "lever/store/athletes.hpp"
+#include "lever/store/typed.hpp"
+#include "lever/store/writer.hpp"
 #include "lever/util/error.hpp"
 #include "lever/util/fs.hpp"
 #include "lever/util/ids.hpp"
@@ -56,20 +59,19 @@ void report_problems(Context& ctx, const std::vector<SchemaIssue>& issues, const
 }
 
 // Brings the plan up to its evidence first (stored once) and says what that decided.
-json current_plan(Context& ctx, const std::string& athlete) {
-  for (const auto& e : refresh_plan(ctx.store(), athlete, ctx.user(), now()))
-    ctx.note(fmt::format("decision: {}", e["reason"].get<std::string>()));
+model::Plan current_plan(Context& ctx, const std::string& athlete) {
+  for (const auto& e : refresh_plan(ctx.store(), athlete, ctx.user(), now())) ctx.note(fmt::format("decision: {}", e.reason));
   return require_plan(ctx.store(), athlete);
 }
 
 void show_plan(Context& ctx, const std::string& athlete) {
-  json plan = current_plan(ctx, athlete);
+  const model::Plan plan = current_plan(ctx, athlete);
   auto rows = step_rows(plan, knee_load_params(ctx.store().config().value("knee_load", json::object())));
   auto& out = ctx.out();
   if (ctx.format() == Format::csv) return out.records(step_columns(), rows);
   if (!out.is_table()) {
     json j = plan_summary_row(plan);
-    j["rules"] = plan["rules"];
+    j["rules"] = plan.rules;
     j["steps"] = rows;
     return out.json_value(j);
   }
@@ -80,18 +82,18 @@ void show_plan(Context& ctx, const std::string& athlete) {
 
 void next(Context& ctx, const std::string& athlete) {
   auto& store = ctx.store();
-  auto lock = store.lock();
-  auto u = update_plan(store, athlete, ctx.user(), now());
-  for (const auto& e : u.added) ctx.note(fmt::format("decision: {}", e["reason"].get<std::string>()));
+  StoreWriter w(store);
+  auto u = update_plan(w, athlete, ctx.user(), now());
+  for (const auto& e : u.added) ctx.note(fmt::format("decision: {}", e.reason));
   if (u.evaluation.suspended) {
-    const json& s = u.plan["suspension"];
-    throw Error(Exit::safety, fmt::format("the plan of '{}' is suspended: {}", athlete, s.value("reason", "")),
+    const std::string why = u.plan.suspension ? u.plan.suspension->reason : "";
+    throw Error(Exit::safety, fmt::format("the plan of '{}' is suspended: {}", athlete, why),
                 fmt::format("no runs until a clinician reviews and resumes it: lever plan resume {} --reason TEXT", athlete));
   }
   std::vector<TimePoint> starts;
   for (const auto& s : u.sessions) starts.push_back(s.started_at);
   double mass = require_athlete(store, athlete).at("mass_kg").get<double>();
-  if (u.plan["review"].get<bool>()) ctx.warn(fmt::format("the plan of '{}' awaits clinician review", athlete));
+  if (u.plan.review) ctx.warn(fmt::format("the plan of '{}' awaits clinician review", athlete));
   ctx.out().record(next_columns(), next_row(u.plan, u.evaluation, rest_check(u.plan, starts, now()), mass));
 }
 
@@ -110,12 +112,10 @@ void add_template_commands(CLI::App& app, Context& ctx, const std::shared_ptr<Pl
     std::string id = doc["id"].get<std::string>();
     if (is_builtin_template(id))
       throw Error(Exit::invalid_data, fmt::format("'{}' is the ID of a built-in template", id), "give your template another id");
-    auto& store = ctx.store();
-    auto lock = store.lock();
-    if (store.has(collection("template"), id) && !a->replace)
+    StoreWriter w(ctx.store());
+    if (w.store().has(collection("template"), id) && !a->replace)
       throw Error(Exit::invalid_data, fmt::format("template '{}' already exists in the store", id), "add --replace to replace it");
-    store.save(collection("template"), id, doc);
-    store.audit(ctx.user(), "template.add", id, {{"title", doc["title"]}});
+    w.save(collection("template"), id, doc, {{ctx.user(), "template.add", id, {{"title", doc["title"]}}}});
     ctx.out().records(template_columns(), {json{{"id", id}, {"title", doc["title"]}, {"origin", "store"},
                                                 {"mild_steps", doc["severities"]["mild"]["steps"].size()},
                                                 {"moderate_steps", doc["severities"]["moderate"]["steps"].size()}}});
@@ -158,13 +158,13 @@ void add_document_commands(CLI::App& app, Context& ctx, const std::shared_ptr<Pl
     json doc = parse_json_text(read_input(a->file), a->file == "-" ? "stdin" : a->file);
     if (auto issues = plan_problems(doc); !issues.empty()) report_problems(ctx, issues, a->file, "plan");
     std::string id = doc["athlete_id"].get<std::string>();
-    auto& store = ctx.store();
-    auto lock = store.lock();
-    require_athlete(store, id);
-    if (store.has(collection("plan"), id) && !a->replace)
+    StoreWriter w(ctx.store());
+    require_athlete(w.store(), id);
+    if (w.store().has(collection("plan"), id) && !a->replace)
       throw Error(Exit::invalid_data, fmt::format("athlete '{}' already has a plan", id), "add --replace to replace it");
-    save_plan(store, doc, ctx.user(), "plan.import", {{"file", a->file}});
-    ctx.out().record(plan_summary_columns(), plan_summary_row(doc));
+    const auto plan = from_stored<model::Plan>(doc, a->file);
+    save_plan(w, plan, ctx.user(), "plan.import", {{"file", a->file}});
+    ctx.out().record(plan_summary_columns(), plan_summary_row(plan));
   });
 
   auto* va = app.add_subcommand("validate", "Check a plan or template file; problems are named by JSON Pointer");
@@ -184,12 +184,11 @@ void add_document_commands(CLI::App& app, Context& ctx, const std::shared_ptr<Pl
 // Runs a clinician's action on the plan under the lock and saves it with its audit record.
 template <typename F>
 void clinician_action(Context& ctx, const std::string& athlete, const std::string& action, F&& f) {
-  auto& store = ctx.store();
-  auto lock = store.lock();
-  json plan = require_plan(store, athlete);
-  json e = f(plan, require_athlete(store, athlete));
-  save_plan(store, plan, ctx.user(), action, {{"reason", e["reason"]}, {"from_step", e["from_step"]}, {"to_step", e["to_step"]}});
-  ctx.note(e["reason"].get<std::string>());
+  StoreWriter w(ctx.store());
+  model::Plan plan = require_plan(w.store(), athlete);
+  const model::HistoryEntry e = f(plan, from_stored<model::Athlete>(require_athlete(w.store(), athlete), "athlete '" + athlete + "'"));
+  save_plan(w, plan, ctx.user(), action, {{"reason", e.reason}, {"from_step", e.from_step}, {"to_step", e.to_step}});
+  ctx.note(e.reason);
   ctx.out().record(history_columns(), e);
 }
 
@@ -199,7 +198,7 @@ void add_clinician_commands(CLI::App& app, Context& ctx, const std::shared_ptr<P
   su->add_option("--reason", a->reason, "Why (stored in the history and audit log)")->required()->type_name("TEXT");
   su->callback([&ctx, a] {
     clinician_action(ctx, a->athlete, "plan.suspend",
-                     [&](json& p, const json&) { return suspend_plan(p, a->reason, ctx.user(), now()); });
+                     [&](model::Plan& p, const model::Athlete&) { return suspend_plan(p, a->reason, ctx.user(), now()); });
   });
 
   auto* re = app.add_subcommand("resume", "Resume a suspended plan, optionally at another step");
@@ -210,7 +209,7 @@ void add_clinician_commands(CLI::App& app, Context& ctx, const std::shared_ptr<P
     std::optional<int> step;
     if (re->count("--step")) step = a->step;
     clinician_action(ctx, a->athlete, "plan.resume",
-                     [&](json& p, const json& ath) { return resume_plan(p, ath, a->reason, step, ctx.user(), now()); });
+                     [&](model::Plan& p, const model::Athlete& ath) { return resume_plan(p, ath, a->reason, step, ctx.user(), now()); });
   });
 
   auto* ov = app.add_subcommand("override", "Override the engine: move to a step, or replace its latest decision");
@@ -224,7 +223,7 @@ void add_clinician_commands(CLI::App& app, Context& ctx, const std::shared_ptr<P
     std::optional<Verdict> decision;
     if (ov->count("--step")) step = a->step;
     if (ov->count("--decision")) decision = parse_override_decision(a->decision);
-    clinician_action(ctx, a->athlete, "plan.override", [&](json& p, const json&) {
+    clinician_action(ctx, a->athlete, "plan.override", [&](model::Plan& p, const model::Athlete&) {
       return override_plan(p, step, decision, a->reason, ctx.user(), now());
     });
   });
@@ -235,7 +234,7 @@ void add_clinician_commands(CLI::App& app, Context& ctx, const std::shared_ptr<P
 void refresh_every_plan(Context& ctx) {
   auto fresh = refresh_all_plans(ctx.store(), ctx.user(), now());
   for (const auto& e : fresh.added)
-    ctx.note(fmt::format("plan decision for {}: {}", e["athlete_id"].get<std::string>(), e["reason"].get<std::string>()));
+    ctx.note(fmt::format("plan decision for {}: {}", e.athlete, e.entry.reason));
   for (const auto& why : fresh.not_decided) ctx.warn(why);
 }
 
@@ -266,10 +265,9 @@ void add_plan(CLI::App& app, Context& ctx) {
     if (nw->count("--speed")) req.speed_kmh = parse_speed_kmh(a->speed, "--speed");
     require_id("template", req.template_id);
     profile(req.profile);
-    auto& store = ctx.store();
-    auto lock = store.lock();
+    StoreWriter w(ctx.store());
     std::string note;
-    json plan = create_plan(store, a->athlete, req, a->unit, a->replace, ctx.user(), now(), note);
+    const model::Plan plan = create_plan(w, a->athlete, req, a->unit, a->replace, ctx.user(), now(), note);
     ctx.note(note);
     ctx.out().record(plan_summary_columns(), plan_summary_row(plan));
   });
@@ -284,7 +282,7 @@ void add_plan(CLI::App& app, Context& ctx) {
     std::vector<json> rows;
     for (const auto& id : ctx.store().list(collection("plan"))) {
       try {
-        if (auto p = ctx.store().load(collection("plan"), id)) rows.push_back(plan_list_row(*p));
+        if (auto p = load_as<model::Plan>(ctx.store(), id)) rows.push_back(plan_list_row(*p));
       } catch (const Error& e) {
         ctx.warn(e.what());
       }
@@ -299,8 +297,8 @@ void add_plan(CLI::App& app, Context& ctx) {
   auto* hi = app.add_subcommand("history", "List the plan's decisions, overrides, suspensions and resumptions");
   hi->add_option("ATHLETE", a->athlete, "Athlete ID")->required();
   hi->callback([&ctx, a] {
-    json plan = current_plan(ctx, a->athlete);
-    ctx.out().records(history_columns(), plan["history"].get<std::vector<json>>());
+    const model::Plan plan = current_plan(ctx, a->athlete);
+    ctx.out().records(history_columns(), std::vector<json>(plan.history.begin(), plan.history.end()));
   });
 
   add_template_commands(app, ctx, a);

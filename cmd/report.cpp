@@ -6,11 +6,17 @@
 
 #include "commands.hpp"
 #include "lever/cli/checks.hpp"
+#include "lever/cli/columns/pain.hpp"
+#include "lever/cli/report/athlete.hpp"
+#include "lever/cli/report/calibration.hpp"
+#include "lever/cli/report/clinic.hpp"
+#include "lever/cli/report/html.hpp"
+#include "lever/cli/report/session.hpp"
 #include "lever/plan/service.hpp"
 #include "lever/report/athlete.hpp"
 #include "lever/report/calibration.hpp"
 #include "lever/report/clinic.hpp"
-#include "lever/report/html.hpp"
+#include "lever/report/pain_export.hpp"
 #include "lever/report/session.hpp"
 #include "lever/store/pain_log.hpp"
 #include "lever/store/athletes.hpp"
@@ -71,7 +77,7 @@ void add_report(CLI::App& app, Context& ctx) {
     require_id("athlete", a->id);
     // The plan as its evidence implies now (decisions stored once), never a stale one.
     for (const auto& e : plan::refresh_plan(ctx.store(), a->id, ctx.user(), now()))
-      ctx.note(fmt::format("plan decision: {}", e["reason"].get<std::string>()));
+      ctx.note(fmt::format("plan decision: {}", e.reason));
     auto r = report::athlete_report(ctx.store(), a->id, options_from(*a));
     if (!a->html.empty()) {
       report::write_html(a->html, report::athlete_report_html(r));
@@ -153,26 +159,12 @@ void add_report(CLI::App& app, Context& ctx) {
   add_time_options(pain, *a);
   pain->callback([&ctx, a] {
     require_id("athlete", a->id);
-    require_athlete(ctx.store(), a->id);
-    auto o = options_from(*a);
-    std::string shown = o.deidentify ? report::pseudonym(report::pseudonym_salt(ctx.store()), a->id) : a->id;
-    std::vector<nlohmann::json> rows;
-    auto log = read_pain_log(ctx.store(), a->id);
-    warn_unreadable(log.problems);
-    for (auto e : log.entries) {
-      auto t = parse_iso(e.value("at", ""));
-      if (!t || (o.since && *t < *o.since) || (o.until && *t > *o.until)) continue;
-      e.erase("schema_version");
-      e["athlete_id"] = shown;
-      if (o.deidentify) {
-        e.erase("note");
-        e.erase("by");
-      }
-      rows.push_back(e);
-    }
+    require_athlete(ctx.store(), a->id);  // an unknown athlete is named before a bad --since or --until
+    auto r = report::pain_export(ctx.store(), a->id, options_from(*a));
+    warn_unreadable(r.problems);
     auto cols = pain_columns();
     for (const char* k : {"stairs_pain", "grinding", "stiffness", "logged_at", "source"}) cols.push_back({k, k});
-    ctx.out().records(cols, rows);
+    ctx.out().records(cols, r.rows);
   });
 }
 

@@ -3,6 +3,7 @@
 
 #include "commands.hpp"
 #include "lever/cli/checks.hpp"
+#include "lever/cli/run.hpp"
 #include "lever/run/command.hpp"
 
 namespace lever::cmd {
@@ -34,7 +35,10 @@ void add_run(CLI::App& app, Context& ctx) {
             {0.05, 60, false, "s"})->capture_default_str()->type_name("S");
   number_in(app.add_option("--loop-hz", r->loop_hz, "Control-loop rate, heartbeats per second"), {10, 100, true, "Hz"})
       ->capture_default_str()->type_name("HZ");
-  app.callback([&ctx, r] { run::run_command(ctx, *r); });
+  app.callback([&ctx, r] {
+    run::check_request(*r);  // a mistyped command is told so before the store is opened
+    run::run_command(run::run_env(ctx), *r);
+  });
 }
 
 }  // namespace lever::cmd

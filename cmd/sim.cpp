@@ -6,6 +6,7 @@
 
 #include "commands.hpp"
 #include "lever/cli/checks.hpp"
+#include "lever/sim/open_port.hpp"
 #include "lever/sim/server.hpp"
 #include "lever/sim/sim_transport.hpp"
 #include "lever/util/error.hpp"

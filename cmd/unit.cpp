@@ -6,11 +6,15 @@
 
 #include "commands.hpp"
 #include "lever/cli/checks.hpp"
+#include "lever/cli/columns/unit.hpp"
+#include "lever/cli/record_stream.hpp"
 #include "lever/device/drive.hpp"
 #include "lever/device/records.hpp"
-#include "lever/device/signals.hpp"
 #include "lever/device/unit.hpp"
+#include "lever/sim/open_port.hpp"
+#include "lever/device/unit_use_cases.hpp"
 #include "lever/util/error.hpp"
+#include "lever/util/signals.hpp"
 #include "lever/util/units.hpp"
 
 namespace lever::cmd {
@@ -35,84 +39,27 @@ std::unique_ptr<device::Unit> open(Context& ctx, const UnitArgs& a) {
   return device::open_unit(port, ctx.store());
 }
 
-// Streams status records: an aligned table on a TTY, NDJSON (or CSV rows) for scripts; json collects.
-class StatusStream {
-public:
-  explicit StatusStream(Context& ctx) : ctx_(ctx), fmt_(ctx.format()) {
-    if (fmt_ == Format::table && !ctx.stdout_tty()) fmt_ = Format::ndjson;
-  }
-  void add(const device::Status& s) {
-    json row = device::status_row(s);
-    const auto& cols = device::status_columns();
-    if (fmt_ == Format::table) {
-      if (n_++ % 20 == 0) {
-        for (const auto& c : cols) std::cout << fmt::format("{:>11}", c.header);
-        std::cout << '\n';
-      }
-      for (const auto& c : cols) std::cout << fmt::format("{:>11}", ctx_.out().cell(c, row[c.key]));
-      std::cout << std::endl;
-    } else if (fmt_ == Format::csv) {
-      std::string line;
-      if (n_++ == 0) {
-        for (auto it = row.begin(); it != row.end(); ++it) line += (line.empty() ? "" : ",") + csv_field(it.key());
-        std::cout << line << "\r\n";
-        line.clear();
-      }
-      bool first = true;
-      for (auto it = row.begin(); it != row.end(); ++it, first = false) line += (first ? "" : ",") + csv_field(csv_text(it.value()));
-      std::cout << line << "\r\n" << std::flush;
-    } else if (fmt_ == Format::ndjson) {
-      std::cout << row.dump() << '\n' << std::flush;
-    } else {
-      all_.push_back(row);
-    }
-  }
-  void finish() {
-    if (fmt_ == Format::json) std::cout << json(all_).dump(2) << '\n';
-  }
-
-private:
-  Context& ctx_;
-  Format fmt_;
-  long n_ = 0;
-  std::vector<json> all_;
-};
+// The live status stream on stdout: a table on a TTY, NDJSON (or CSV rows) for scripts; json collects.
+RecordStream status_stream(Context& ctx) { return RecordStream(ctx.out(), std::cout, ctx.stdout_tty(), device::status_columns()); }
 
 void info(Context& ctx, const UnitArgs& a) {
   auto unit = open(ctx, a);
-  std::optional<device::Calibration> cal;
-  if (unit->compatible()) cal = unit->read_calibration();
-  std::optional<device::Status> st;
-  if (unit->wait_for([](const device::Status&) { return true; }, 1s)) st = unit->status();
-  json doc = device::unit_document(unit->identity(), cal, st, unit->compatible(), unit->port());
-  device::save_unit_document(ctx.store(), doc);
-  if (ctx.format() == Format::json || ctx.format() == Format::ndjson) ctx.out().json_value(doc);
-  else ctx.out().record(device::unit_info_columns(), device::unit_info_row(doc));
+  auto r = device::inspect_unit(*unit, ctx.store());
+  if (ctx.format() == Format::json || ctx.format() == Format::ndjson) ctx.out().json_value(r.doc);
+  else ctx.out().record(device::unit_info_columns(), device::unit_info_row(r.doc));
   if (!unit->compatible())
     ctx.warn(fmt::format("lever cannot drive this unit: {}; update lever or the unit firmware", unit->incompatibility()));
-  if (st && device::is_safe_state(st->state))
+  if (r.status && device::is_safe_state(r.status->state))
     ctx.warn(fmt::format("the unit is in {} ({}); an operator must act: 'lever unit reset' after clearing the cause, "
-                         "'lever unit lower' to release the support", device::state_name(st->state),
-                         device::describe_faults(st->faults)));
+                         "'lever unit lower' to release the support", device::state_name(r.status->state),
+                         device::describe_faults(r.status->faults)));
 }
 
 void watch(Context& ctx, const UnitArgs& a) {
   device::install_stop_signals();
   auto unit = open(ctx, a);
-  unit->set_status_rate(a.rate);
-  StatusStream out(ctx);
-  auto& clock = unit->clock();
-  auto end = clock.now() + std::chrono::duration_cast<device::Nanos>(std::chrono::duration<double>(a.seconds));
-  long n = 0;
-  while (!device::stop_requested()) {
-    if (a.count > 0 && n >= a.count) break;
-    if (a.seconds > 0 && clock.now() >= end) break;
-    if (unit->poll(200ms)) {
-      out.add(unit->status());
-      ++n;
-      if (!std::cout) break;  // the reader went away (e.g. `| head`): nothing more to do
-    }
-  }
+  auto out = status_stream(ctx);
+  device::watch(*unit, {a.rate, a.count, a.seconds}, [&](const device::Status& s) { return out.add(device::status_row(s)); });
   out.finish();
   if (device::stop_requested())
     throw Error(static_cast<Exit>(128 + device::stop_signal()), "watch interrupted", "");
@@ -125,12 +72,12 @@ void drive(Context& ctx, const UnitArgs& a) {
   opt.status_hz = a.rate;
   opt.lower_rate_n_s = a.lower_rate;
   auto unit = open(ctx, a);
-  StatusStream out(ctx);
+  auto out = status_stream(ctx);
   ctx.note(fmt::format("test drive on {}: {:.1f} N support, {:.1f} km/h, {:.1f} % for {:g} s (Ctrl-C holds the unit)",
                        unit->port(), opt.targets.force_n, opt.targets.speed_kmh, opt.targets.incline_pct, opt.seconds));
   device::DriveResult r;
   try {
-    r = device::drive(*unit, opt, [&](const device::Status& s) { out.add(s); });
+    r = device::drive(*unit, opt, [&](const device::Status& s) { out.add(device::status_row(s)); });
   } catch (...) {
     out.finish();
     throw;

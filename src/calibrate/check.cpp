@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "lever/store/collections.hpp"
+#include "lever/store/writer.hpp"
 #include "lever/util/error.hpp"
 
 namespace lever::calib {
@@ -103,10 +104,7 @@ CalibrationVerdict require_calibration(Store& store, const std::string& unit_id,
   json details = context.is_object() ? context : json::object();
   details["problem"] = v.problem;
   details["reason"] = override_reason;
-  {
-    auto lock = store.lock();  // the audit entry is durable before the caller may move the belt
-    store.audit(user, "calibration.override", unit_id, details);
-  }
+  StoreWriter(store).record({user, "calibration.override", unit_id, details});  // durable before the belt may move
   return v;
 }
 

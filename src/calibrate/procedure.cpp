@@ -8,7 +8,7 @@
 
 #include "lever/calibrate/check.hpp"
 #include "lever/device/drive.hpp"
-#include "lever/device/signals.hpp"
+#include "lever/util/signals.hpp"
 #include "lever/util/units.hpp"
 
 namespace lever::calib::detail {

@@ -7,6 +7,7 @@
 #include "lever/calibrate/check.hpp"
 #include "lever/device/records.hpp"
 #include "lever/store/collections.hpp"
+#include "lever/store/writer.hpp"
 #include "lever/util/ids.hpp"
 #include "lever/util/time.hpp"
 #include "procedure.hpp"
@@ -57,10 +58,10 @@ void save_unit(device::Unit& unit, Store& store, const json& rec) {
 }
 
 void save_record(Store& store, const json& rec, const std::string& action) {
-  auto lock = store.lock();  // held only for the write, never during the measurement
-  store.save(collection("calibration"), rec["id"].get<std::string>(), rec);
-  store.audit(rec["technician"].get<std::string>(), action, rec["unit_id"].get<std::string>(),
-              {{"record", rec["id"]}, {"result", rec["result"]}, {"kind", rec["kind"]}});
+  StoreWriter w(store);  // the lock is held only for the write, never during the measurement
+  w.save(collection("calibration"), rec["id"].get<std::string>(), rec,
+         {{rec["technician"].get<std::string>(), action, rec["unit_id"].get<std::string>(),
+           {{"record", rec["id"]}, {"result", rec["result"]}, {"kind", rec["kind"]}}}});
 }
 
 // Runs `body`; on any ending but success, makes the unit safe, records the attempt, and rethrows.
@@ -147,28 +148,6 @@ json verify_unit(device::Unit& unit, Store& store, const Options& opt, const std
   });
 }
 
-const std::vector<Column>& record_columns() {
-  static const std::vector<Column> cols = {
-      {"id", "Record"},
-      {"unit_id", "Unit"},
-      {"kind", "Kind"},
-      {"result", "Result"},
-      {"started_at", "Started", CellKind::time},
-      {"technician", "Technician"},
-      {"firmware", "Firmware"},
-      {"frame_height_cm", "Frame cm", CellKind::decimal1},
-      {"gain_n_per_count", "Gain N/count"},
-      {"zero_counts", "Zero counts", CellKind::decimal1},
-      {"act_gain", "Act gain"},
-      {"act_offset_n", "Act offset N", CellKind::decimal2},
-      {"tolerance_n", "Tolerance N", CellKind::decimal2},
-      {"max_error_n", "Max error N", CellKind::decimal2},
-      {"due_at", "Due", CellKind::time},
-      {"failure_reason", "Reason"},
-  };
-  return cols;
-}
-
 json record_row(const json& rec) {
   json row;
   for (const auto& k : {"id", "unit_id", "kind", "result", "started_at", "technician", "firmware", "frame_height_cm", "tolerance_n",
@@ -183,13 +162,6 @@ json record_row(const json& rec) {
       if (worst.is_null() || std::fabs(p["error_n"].get<double>()) > std::fabs(worst.get<double>())) worst = p["error_n"];
   row["max_error_n"] = worst;
   return row;
-}
-
-const std::vector<Column>& point_columns() {
-  static const std::vector<Column> cols = {{"kind", "Point"},           {"reference_n", "Reference N", CellKind::decimal2},
-                                           {"measured_n", "Measured N", CellKind::decimal2}, {"error_n", "Error N", CellKind::decimal2},
-                                           {"pass", "Pass", CellKind::flag}};
-  return cols;
 }
 
 }  // namespace lever::calib

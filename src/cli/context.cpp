@@ -52,19 +52,11 @@ Printer& Context::out() {
 
 std::string Context::user() { return resolve_user(g.user); }
 
-void Context::audit(const std::string& action, const std::string& target, const nlohmann::json& details) {
-  try {
-    store().audit(user(), action, target, details);
-  } catch (const Error& e) {
-    warn(std::string("the change is saved, but the audit log could not be written: ") + e.what());
-  }
-}
-
 void Context::note(const std::string& msg) {
   if (!g.quiet) std::cerr << escape_text(msg, true) << '\n';
 }
 
-void Context::warn(const std::string& msg) { std::cerr << "lever: warning: " << escape_text(msg, true) << '\n'; }
+void Context::warn(const std::string& msg) { print_warning(msg); }
 
 void Context::debug(const std::string& msg) {
   if (g.verbose > 0) std::cerr << "lever: " << escape_text(msg, true) << '\n';

@@ -57,6 +57,18 @@ const json& field(const json& row, const std::string& key) {
 
 }  // namespace
 
+std::string csv_header(const std::vector<Column>& cols) {
+  std::string line;
+  for (size_t i = 0; i < cols.size(); ++i) line += (i ? "," : "") + csv_field(cols[i].key);
+  return line;
+}
+
+std::string csv_row(const std::vector<Column>& cols, const json& row) {
+  std::string line;
+  for (size_t i = 0; i < cols.size(); ++i) line += (i ? "," : "") + csv_field(csv_text(field(row, cols[i].key)));
+  return line;
+}
+
 Printer::Printer(OutputOptions opts, std::ostream& out) : opts_(opts), out_(out) {}
 
 std::string Printer::cell(const Column& col, const json& v) const {
@@ -101,17 +113,10 @@ void Printer::records(const std::vector<Column>& cols, const std::vector<json>& 
     case Format::ndjson:
       for (const auto& r : rows) out_ << r.dump() << '\n';
       return;
-    case Format::csv: {
-      std::string line;
-      for (size_t i = 0; i < cols.size(); ++i) line += (i ? "," : "") + csv_field(cols[i].key);
-      out_ << line << "\r\n";
-      for (const auto& r : rows) {
-        line.clear();
-        for (size_t i = 0; i < cols.size(); ++i) line += (i ? "," : "") + csv_field(csv_text(field(r, cols[i].key)));
-        out_ << line << "\r\n";
-      }
+    case Format::csv:
+      out_ << csv_header(cols) << "\r\n";
+      for (const auto& r : rows) out_ << csv_row(cols, r) << "\r\n";
       return;
-    }
     case Format::table: break;
   }
   std::vector<std::vector<std::string>> cells;

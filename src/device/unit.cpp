@@ -6,8 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "lever/device/signals.hpp"
-#include "lever/store/store.hpp"
+#include "lever/util/signals.hpp"
 
 namespace lever::device {
 
@@ -300,13 +299,6 @@ std::string describe_faults(std::uint32_t bits) {
   for (const auto& f : fault_table())
     if (bits & f.bit) s += fmt::format("{}{} ({})", s.empty() ? "" : ", ", f.name, f.meaning);
   return s.empty() ? "none" : s;
-}
-
-std::unique_ptr<Unit> open_unit(const std::string& port, const Store& store) {
-  auto spec = transport::parse_port(port);
-  auto unit = std::make_unique<Unit>(transport::open_transport(spec, store.dir()));
-  unit->identify();
-  return unit;
 }
 
 }  // namespace lever::device

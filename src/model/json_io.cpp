@@ -1,6 +1,9 @@
 // The round-trip comparison and the Instant conversion.
 #include "lever/model/json_io.hpp"
 
+#include <cmath>
+#include <cstdint>
+
 #include "lever/model/instant.hpp"
 
 namespace lever::model {
@@ -10,6 +13,11 @@ void to_json(nlohmann::json& j, const Instant& v) { j = v.text; }
 void from_json(const nlohmann::json& j, Instant& v) {
   v.text = j.get<std::string>();
   v.at = parse_iso(v.text).value_or(TimePoint{});
+}
+
+nlohmann::json whole_or_decimal(double v) {
+  if (std::trunc(v) == v && std::fabs(v) < 9007199254740992.0) return static_cast<int64_t>(v);
+  return v;
 }
 
 namespace {

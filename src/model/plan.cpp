@@ -1,6 +1,7 @@
 // Plan documents to and from JSON, as schemas/plan.schema.json names their fields. Fields the plan
 // writers have always stored as null when empty (unit_id, baseline_cadence_spm, suspension, a history
-// entry's decision and session_id, a decision's acceptable) are written as null.
+// entry's decision and session_id, a decision's acceptable) are written as null; a step's minutes and
+// cadence target and the rules' hours keep whole numbers whole, as templates and builders gave them.
 #include "lever/model/plan.hpp"
 
 #include <array>
@@ -37,9 +38,10 @@ const PlanStep* Plan::step(int n) const {
 
 void to_json(json& j, const PlanStep& v) {
   j = {{"step", v.step}, {"support_pct", v.support_pct}, {"support_force_n", v.support_force_n},
-       {"run_min", v.run_min}, {"walk_min", v.walk_min}, {"duration_min", v.duration_min},
+       {"run_min", whole_or_decimal(v.run_min)}, {"walk_min", whole_or_decimal(v.walk_min)},
+       {"duration_min", whole_or_decimal(v.duration_min)},
        {"speed_kmh", v.speed_kmh}, {"walk_speed_kmh", v.walk_speed_kmh}, {"incline_pct", v.incline_pct}};
-  write_opt(j, "cadence_target_spm", v.cadence_target_spm, Empty::null);
+  j["cadence_target_spm"] = v.cadence_target_spm ? whole_or_decimal(*v.cadence_target_spm) : nlohmann::json(nullptr);
   write_opt(j, "note", v.note);
 }
 
@@ -61,8 +63,8 @@ void to_json(json& j, const PlanRules& v) {
   j = json::object();
   write_opt(j, "consecutive_required", v.consecutive_required);
   write_opt(j, "follow_up_min_h", v.follow_up_min_h);
-  write_opt(j, "follow_up_window_h", v.follow_up_window_h);
-  write_opt(j, "follow_up_deadline_h", v.follow_up_deadline_h);
+  if (v.follow_up_window_h) j["follow_up_window_h"] = whole_or_decimal(*v.follow_up_window_h);
+  if (v.follow_up_deadline_h) j["follow_up_deadline_h"] = whole_or_decimal(*v.follow_up_deadline_h);
   write_opt(j, "after_min_min", v.after_min_min);
   write_opt(j, "after_max_min", v.after_max_min);
   write_opt(j, "weekly_trend", v.weekly_trend);

@@ -8,7 +8,6 @@
 #include <fmt/format.h>
 
 #include "lever/plan/knee_load.hpp"
-#include "lever/store/athletes.hpp"
 #include "lever/store/schemas.hpp"
 #include "lever/store/store.hpp"
 #include "lever/util/error.hpp"
@@ -20,11 +19,21 @@ using nlohmann::json;
 
 namespace {
 
+using model::HistoryEntry;
+using model::HistoryKind;
+
 double round1(double v) { return std::round(v * 10) / 10; }
 
-json entry(const std::string& kind, const std::string& by, TimePoint now, int from, int to, const std::string& reason) {
-  return {{"id", new_record_id("h")}, {"at", format_iso(now)}, {"kind", kind}, {"by", by}, {"decision", nullptr},
-          {"session_id", nullptr}, {"from_step", from}, {"to_step", to}, {"reason", reason}};
+HistoryEntry entry(HistoryKind kind, const std::string& by, TimePoint now, int from, int to, const std::string& reason) {
+  HistoryEntry e;
+  e.id = new_record_id("h");
+  e.at = model::Instant::of(now);
+  e.kind = kind;
+  e.by = by;
+  e.from_step = from;
+  e.to_step = to;
+  e.reason = reason;
+  return e;
 }
 
 void require_reason(const std::string& reason, const char* action) {
@@ -33,88 +42,109 @@ void require_reason(const std::string& reason, const char* action) {
                 "say why with --reason TEXT; it is stored in the plan's history and the audit log");
 }
 
-int steps_total(const json& plan) { return static_cast<int>(plan.at("steps").size()); }
+int steps_total(const model::Plan& plan) { return static_cast<int>(plan.steps.size()); }
 
-void require_step(const json& plan, int step) {
-  if (step < 1 || step > steps_total(plan))
+void require_step(const model::Plan& plan, int step) {
+  if (!plan.step(step))
     throw Error(Exit::usage, fmt::format("step {} is not in the plan (it has steps 1-{})", step, steps_total(plan)),
                 "see the steps with 'lever plan show ATHLETE'");
 }
 
-void set_step(json& plan, int step) {
-  plan["current_step"] = step;
-  plan["streak"] = 0;
-  plan["unacceptable_run"] = 0;
-  plan["review"] = false;
+void set_step(model::Plan& plan, int step) {
+  plan.current_step = step;
+  plan.streak = 0;
+  plan.unacceptable_run = 0;
+  plan.review = false;
+}
+
+// The severity a plan can be built for: mild or moderate (domain.md); Error otherwise.
+model::Severity candidate_severity(const std::string& id, const std::string& severity) {
+  auto sev = model::parse<model::Severity>(severity);
+  if (sev == model::Severity::severe)
+    throw Error(Exit::safety, fmt::format("a severe presentation is not a candidate for a BWS return-to-run plan ('{}')", id),
+                "lever plans cover mild-to-moderate presentations only (domain.md); refer for clinical assessment");
+  if (!sev) throw Error(Exit::usage, fmt::format("unknown severity '{}'", severity), "use --severity mild or --severity moderate");
+  return *sev;
+}
+
+// The template's steps for the request, as plan steps for the athlete.
+std::vector<model::PlanStep> steps_for(const PlanRequest& req, const model::Athlete& athlete, const json& tmpl, double inc) {
+  std::vector<model::PlanStep> steps;
+  for (const auto& s : tmpl.at("severities").at(req.severity).at("steps")) {
+    model::PlanStep st;
+    st.step = static_cast<int>(steps.size()) + 1;
+    st.support_pct = s.at("support_pct").get<double>();
+    st.support_force_n = round1(support_force_n(athlete.mass_kg, st.support_pct));
+    st.run_min = s.at("run_min").get<double>();
+    st.walk_min = s.at("walk_min").get<double>();
+    st.duration_min = s.at("duration_min").get<double>();
+    st.speed_kmh = req.speed_kmh ? *req.speed_kmh : s.value("speed_kmh", tmpl.value("speed_kmh", 8.0));
+    st.walk_speed_kmh = tmpl.value("walk_speed_kmh", 5.0);
+    st.incline_pct = tmpl.value("incline_pct", 0.0);
+    // domain.md: cadence target +5-10 % over the athlete's baseline (Lenhart 2014).
+    if (athlete.cadence_spm) st.cadence_target_spm = std::round(*athlete.cadence_spm * (1 + inc / 100));
+    if (s.contains("note")) st.note = s["note"].get<std::string>();
+    steps.push_back(st);
+  }
+  return steps;
 }
 
 }  // namespace
 
-std::string step_name(const json& plan, int step) {
-  double pct = plan.at("steps").at(static_cast<size_t>(step - 1)).value("support_pct", 0.0);
-  return fmt::format("{:g} % (step {})", pct, step);
+std::string step_name(const model::Plan& plan, int step) {
+  const model::PlanStep* s = plan.step(step);
+  return fmt::format("{:g} % (step {})", s ? s->support_pct : 0.0, step);
 }
 
-void check_candidate(const json& athlete, const std::string& severity) {
-  const std::string id = athlete.value("id", "");
-  if (severity == "severe")
-    throw Error(Exit::safety, fmt::format("a severe presentation is not a candidate for a BWS return-to-run plan ('{}')", id),
-                "lever plans cover mild-to-moderate presentations only (domain.md); refer for clinical assessment");
-  if (severity != "mild" && severity != "moderate")
-    throw Error(Exit::usage, fmt::format("unknown severity '{}'", severity), "use --severity mild or --severity moderate");
-  if (auto flags = blocking_flags(athlete); !flags.empty())
-    throw Error(Exit::safety, fmt::format("athlete '{}' is flagged {}: not a candidate for a plan until cleared", id, flags.front()),
-                fmt::format("a clinician clears it with 'lever athlete edit {} --clear-flag {}' after assessment", id, flags.front()));
+void check_candidate(const model::Athlete& athlete, const std::string& severity) {
+  candidate_severity(athlete.id, severity);
+  if (auto flags = athlete.blocking_flags(); !flags.empty()) {
+    const auto flag = model::name(flags.front());
+    throw Error(Exit::safety, fmt::format("athlete '{}' is flagged {}: not a candidate for a plan until cleared", athlete.id, flag),
+                fmt::format("a clinician clears it with 'lever athlete edit {} --clear-flag {}' after assessment", athlete.id, flag));
+  }
 }
 
-json build_plan(const PlanRequest& req, const json& athlete, const json& tmpl, const std::optional<UnitCapacity>& unit,
-                const std::string& user, TimePoint now) {
+model::Plan build_plan(const PlanRequest& req, const model::Athlete& athlete, const json& tmpl,
+                       const std::optional<UnitCapacity>& unit, const std::string& user, TimePoint now) {
   check_candidate(athlete, req.severity);
   const Profile& prof = profile(req.profile);
   if (req.speed_kmh && !(*req.speed_kmh > 0 && *req.speed_kmh <= 30))
     throw Error(Exit::usage, fmt::format("speed {:g} km/h is outside 0-30 km/h", *req.speed_kmh), "give --speed in km/h, e.g. 8");
   if (req.consecutive_required && (*req.consecutive_required < 1 || *req.consecutive_required > 10))
     throw Error(Exit::usage, "--consecutive must be 1-10", "domain.md's default is 2 ('each phase at least twice')");
-  const std::string id = athlete.at("id").get<std::string>();
-  const double mass = athlete.at("mass_kg").get<double>();
-  json cadence = athlete.contains("cadence_spm") ? athlete["cadence_spm"] : json(nullptr);
-  const double inc = tmpl.value("cadence_increase_pct", 5.0);
-  json steps = json::array();
-  int n = 0;
-  for (const auto& s : tmpl.at("severities").at(req.severity).at("steps")) {
-    double pct = s.at("support_pct").get<double>();
-    json st = {{"step", ++n}, {"support_pct", pct}, {"support_force_n", round1(support_force_n(mass, pct))},
-               {"run_min", s.at("run_min")}, {"walk_min", s.at("walk_min")}, {"duration_min", s.at("duration_min")},
-               {"speed_kmh", req.speed_kmh ? *req.speed_kmh : s.value("speed_kmh", tmpl.value("speed_kmh", 8.0))},
-               {"walk_speed_kmh", tmpl.value("walk_speed_kmh", 5.0)}, {"incline_pct", tmpl.value("incline_pct", 0.0)},
-               // domain.md: cadence target +5-10 % over the athlete's baseline (Lenhart 2014).
-               {"cadence_target_spm", cadence.is_number() ? json(static_cast<long>(std::round(cadence.get<double>() * (1 + inc / 100)))) : json(nullptr)}};
-    if (s.contains("note")) st["note"] = s["note"];
-    steps.push_back(st);
-  }
-  json rules = {{"consecutive_required", req.consecutive_required.value_or(tmpl.value("consecutive_required", 2))},
-                {"follow_up_window_h", 36}, {"follow_up_deadline_h", 48}, {"weekly_trend", prof.weekly_trend},
-                {"trend_threshold_points", 1.0}};
-  json plan = {{"schema_version", kSchemaVersion}, {"kind", "lever-plan"}, {"id", id}, {"athlete_id", id},
-               {"template", tmpl.at("id")}, {"template_title", tmpl.value("title", "")}, {"profile", prof.name},
-               {"severity", req.severity}, {"unit_id", unit ? json(unit->id) : json(nullptr)}, {"mass_kg", mass},
-               {"baseline_cadence_spm", cadence}, {"cadence_increase_pct", inc},
-               {"sessions_per_week", tmpl.value("sessions_per_week", 3)}, {"min_rest_days", tmpl.value("min_rest_days", 1)},
-               {"status", "active"}, {"current_step", 1}, {"streak", 0}, {"unacceptable_run", 0}, {"review", false},
-               {"suspension", nullptr}, {"rules", rules}, {"steps", steps}, {"history", json::array()},
-               {"created_at", format_iso(now)}, {"updated_at", format_iso(now)}, {"created_by", user}};
-  if (unit) check_capacity(plan, mass, *unit);
-  plan["history"].push_back(entry("created", user, now, 1, 1,
-                                  fmt::format("created from template {} ({} presentation, {} profile)", tmpl.at("id").get<std::string>(),
-                                              req.severity, prof.name)));
+  model::Plan plan;
+  plan.id = plan.athlete_id = athlete.id;
+  plan.template_id = tmpl.at("id").get<std::string>();
+  plan.template_title = tmpl.value("title", "");
+  plan.profile = std::string(prof.name);
+  plan.severity = candidate_severity(athlete.id, req.severity);
+  if (unit) plan.unit_id = unit->id;
+  plan.mass_kg = athlete.mass_kg;
+  plan.baseline_cadence_spm = athlete.cadence_spm;
+  plan.cadence_increase_pct = tmpl.value("cadence_increase_pct", 5.0);
+  plan.sessions_per_week = tmpl.value("sessions_per_week", 3);
+  plan.min_rest_days = tmpl.value("min_rest_days", 1);
+  plan.rules.consecutive_required = req.consecutive_required.value_or(tmpl.value("consecutive_required", 2));
+  plan.rules.follow_up_window_h = 36;
+  plan.rules.follow_up_deadline_h = 48;
+  plan.rules.weekly_trend = prof.weekly_trend;
+  plan.rules.trend_threshold_points = 1.0;
+  plan.steps = steps_for(req, athlete, tmpl, *plan.cadence_increase_pct);
+  plan.created_at = plan.updated_at = model::Instant::of(now);
+  plan.created_by = user;
+  if (unit) check_capacity(plan, athlete.mass_kg, *unit);
+  plan.history.push_back(entry(HistoryKind::created, user, now, 1, 1,
+                               fmt::format("created from template {} ({} presentation, {} profile)", plan.template_id,
+                                           req.severity, prof.name)));
   return plan;
 }
 
-void check_capacity(const json& plan, double mass_kg, const UnitCapacity& unit) {
-  for (const auto& s : plan.at("steps")) {
-    double pct = s.at("support_pct").get<double>();
-    double force = support_force_n(mass_kg, pct);
-    int step = s.at("step").get<int>();
+void check_capacity(const model::Plan& plan, double mass_kg, const UnitCapacity& unit) {
+  for (const auto& s : plan.steps) {
+    const double pct = s.support_pct;
+    const double force = support_force_n(mass_kg, pct);
+    const int step = s.step;
     if (force > unit.max_force_n + 1e-9)
       throw Error(Exit::safety,
                   fmt::format("step {} needs {:.0f} N of support ({:g} % of {:g} kg) but unit {} gives at most {:.0f} N", step,
@@ -128,17 +158,17 @@ void check_capacity(const json& plan, double mass_kg, const UnitCapacity& unit) 
   }
 }
 
-std::vector<SchemaIssue> plan_problems(const json& plan) {
-  auto issues = schemas::validator("plan.schema.json").validate(plan);
+std::vector<SchemaIssue> plan_problems(const json& doc) {
+  auto issues = schemas::validator("plan.schema.json").validate(doc);
   if (!issues.empty()) return issues;
-  const auto& steps = plan["steps"];
-  for (size_t i = 0; i < steps.size(); ++i)
-    if (steps[i]["step"].get<int>() != static_cast<int>(i + 1))
+  const auto plan = doc.get<model::Plan>();
+  for (size_t i = 0; i < plan.steps.size(); ++i)
+    if (plan.steps[i].step != static_cast<int>(i + 1))
       issues.push_back({fmt::format("/steps/{}/step", i), fmt::format("must be {} (steps are numbered 1..n in order)", i + 1)});
-  if (plan["current_step"].get<int>() > static_cast<int>(steps.size()))
-    issues.push_back({"/current_step", fmt::format("is beyond the last step ({})", steps.size())});
-  if (plan["id"] != plan["athlete_id"]) issues.push_back({"/id", "must equal athlete_id (one plan per athlete)"});
-  if (plan["status"] == "suspended" && plan["suspension"].is_null())
+  if (plan.current_step > steps_total(plan))
+    issues.push_back({"/current_step", fmt::format("is beyond the last step ({})", plan.steps.size())});
+  if (plan.id != plan.athlete_id) issues.push_back({"/id", "must equal athlete_id (one plan per athlete)"});
+  if (plan.status == model::PlanStatus::suspended && !plan.suspension)
     issues.push_back({"/suspension", "a suspended plan must say when, by whom and why"});
   return issues;
 }
@@ -152,30 +182,30 @@ void require_valid_plan(const json& plan, const std::string& what) {
               "fix the fields named by the JSON Pointers (schema: schemas/plan.schema.json), then try again");
 }
 
-std::vector<json> apply_evaluation(json& plan, const Evaluation& ev, const std::string& user, TimePoint now) {
-  std::vector<json> added;
+std::vector<model::HistoryEntry> apply_evaluation(model::Plan& plan, const Evaluation& ev, const std::string& user, TimePoint now) {
+  std::vector<HistoryEntry> added;
   for (const auto& d : ev.decisions) {
-    json e = entry("decision", "engine", now, d.from_step, d.to_step, d.reason);
-    e["requested_by"] = user;
-    e["decision"] = to_string(d.verdict);
-    e["session_id"] = d.session_id.empty() ? json(nullptr) : json(d.session_id);
-    e["acceptable"] = d.acceptable ? json(*d.acceptable) : json(nullptr);
-    e["review"] = d.review;
-    if (d.redecision) e["redecision"] = true;
-    if (!d.supersedes.empty()) e["supersedes"] = d.supersedes;
-    if (d.review) plan["review"] = true;
-    plan["history"].push_back(e);
+    HistoryEntry e = entry(HistoryKind::decision, "engine", now, d.from_step, d.to_step, d.reason);
+    e.requested_by = user;
+    e.decision = model::parse<model::DecisionKind>(to_string(d.verdict));
+    if (!d.session_id.empty()) e.session_id = d.session_id;
+    e.acceptable = d.acceptable;
+    e.review = d.review;
+    e.redecision = d.redecision;
+    e.supersedes = d.supersedes;
+    if (d.review) plan.review = true;
+    plan.history.push_back(e);
     added.push_back(e);
   }
   if (added.empty()) return added;
-  plan["current_step"] = ev.step;
-  plan["streak"] = ev.streak;
-  plan["unacceptable_run"] = ev.unacceptable_run;
+  plan.current_step = ev.step;
+  plan.streak = ev.streak;
+  plan.unacceptable_run = ev.unacceptable_run;
   if (ev.suspended) {
-    plan["status"] = "suspended";
-    plan["suspension"] = {{"at", format_iso(now)}, {"by", "engine"}, {"reason", ev.decisions.back().reason}};
+    plan.status = model::PlanStatus::suspended;
+    plan.suspension = model::Suspension{model::Instant::of(now), "engine", ev.decisions.back().reason};
   }
-  plan["updated_at"] = format_iso(now);
+  plan.updated_at = model::Instant::of(now);
   return added;
 }
 
@@ -187,16 +217,16 @@ Verdict parse_override_decision(const std::string& s) {
               "use --decision progress, hold or regress (to suspend, use 'lever plan suspend')");
 }
 
-json override_plan(json& plan, std::optional<int> step, std::optional<Verdict> decision, const std::string& reason,
-                   const std::string& user, TimePoint now) {
+model::HistoryEntry override_plan(model::Plan& plan, std::optional<int> step, std::optional<Verdict> decision,
+                                  const std::string& reason, const std::string& user, TimePoint now) {
   require_reason(reason, "override");
-  const std::string id = plan.value("athlete_id", "");
-  if (plan.value("status", "") == "suspended")
+  const std::string& id = plan.athlete_id;
+  if (plan.status == model::PlanStatus::suspended)
     throw Error(Exit::safety, fmt::format("the plan of '{}' is suspended", id),
                 fmt::format("a clinician resumes it first: lever plan resume {} --reason TEXT [--step N]", id));
   if (step.has_value() == decision.has_value())
     throw Error(Exit::usage, "an override names either --step N or --decision progress|hold|regress", "give exactly one of them");
-  const int from = plan.value("current_step", 1);
+  const int from = plan.current_step;
   int to = from;
   std::string what;
   if (step) {
@@ -206,8 +236,7 @@ json override_plan(json& plan, std::optional<int> step, std::optional<Verdict> d
   } else {
     // The decision replaces the engine's latest one, so it counts from the step that decision started at.
     int base = from;
-    const auto& h = plan.value("history", json::array());
-    if (!h.empty() && h.back().value("kind", "") == "decision") base = h.back().value("from_step", from);
+    if (!plan.history.empty() && plan.history.back().kind == HistoryKind::decision) base = plan.history.back().from_step;
     to = *decision == Verdict::progress ? base + 1 : *decision == Verdict::regress ? std::max(1, base - 1) : base;
     if (to > steps_total(plan))
       throw Error(Exit::usage, fmt::format("cannot progress beyond the final step {}", steps_total(plan)),
@@ -215,47 +244,50 @@ json override_plan(json& plan, std::optional<int> step, std::optional<Verdict> d
     const char* verb = *decision == Verdict::progress ? "progressed to" : *decision == Verdict::regress ? "regressed to" : "held at";
     what = fmt::format("{} {}", verb, step_name(plan, to));
   }
-  json e = entry("override", user, now, from, to, fmt::format("overridden by {}: {}: {}", user, what, reason));
-  if (decision) e["decision"] = to_string(*decision);
+  HistoryEntry e = entry(HistoryKind::override_, user, now, from, to, fmt::format("overridden by {}: {}: {}", user, what, reason));
+  if (decision) e.decision = model::parse<model::DecisionKind>(to_string(*decision));
   set_step(plan, to);
-  plan["history"].push_back(e);
-  plan["updated_at"] = format_iso(now);
+  plan.history.push_back(e);
+  plan.updated_at = model::Instant::of(now);
   return e;
 }
 
-json suspend_plan(json& plan, const std::string& reason, const std::string& user, TimePoint now) {
+model::HistoryEntry suspend_plan(model::Plan& plan, const std::string& reason, const std::string& user, TimePoint now) {
   require_reason(reason, "suspension");
-  if (plan.value("status", "") == "suspended")
-    throw Error(Exit::usage, fmt::format("the plan of '{}' is already suspended", plan.value("athlete_id", "")),
+  if (plan.status == model::PlanStatus::suspended)
+    throw Error(Exit::usage, fmt::format("the plan of '{}' is already suspended", plan.athlete_id),
                 "see why with 'lever plan history ATHLETE'");
-  int step = plan.value("current_step", 1);
-  json e = entry("suspend", user, now, step, step, fmt::format("suspended by {} at {}: {}", user, step_name(plan, step), reason));
-  e["decision"] = "suspend";
-  plan["status"] = "suspended";
-  plan["suspension"] = {{"at", format_iso(now)}, {"by", user}, {"reason", reason}};
-  plan["history"].push_back(e);
-  plan["updated_at"] = format_iso(now);
+  const int step = plan.current_step;
+  HistoryEntry e = entry(HistoryKind::suspend, user, now, step, step,
+                         fmt::format("suspended by {} at {}: {}", user, step_name(plan, step), reason));
+  e.decision = model::DecisionKind::suspend;
+  plan.status = model::PlanStatus::suspended;
+  plan.suspension = model::Suspension{model::Instant::of(now), user, reason};
+  plan.history.push_back(e);
+  plan.updated_at = model::Instant::of(now);
   return e;
 }
 
-json resume_plan(json& plan, const json& athlete, const std::string& reason, std::optional<int> step,
-                 const std::string& user, TimePoint now) {
+model::HistoryEntry resume_plan(model::Plan& plan, const model::Athlete& athlete, const std::string& reason,
+                                std::optional<int> step, const std::string& user, TimePoint now) {
   require_reason(reason, "resumption");
-  const std::string id = plan.value("athlete_id", "");
-  if (plan.value("status", "") != "suspended")
+  const std::string& id = plan.athlete_id;
+  if (plan.status != model::PlanStatus::suspended)
     throw Error(Exit::usage, fmt::format("the plan of '{}' is not suspended", id), "nothing to resume");
-  if (auto flags = blocking_flags(athlete); !flags.empty())
-    throw Error(Exit::safety, fmt::format("athlete '{}' is still flagged {}", id, flags.front()),
-                fmt::format("clear the flag after assessment: lever athlete edit {} --clear-flag {}", id, flags.front()));
-  const int from = plan.value("current_step", 1);
-  int to = step.value_or(from);
+  if (auto flags = athlete.blocking_flags(); !flags.empty()) {
+    const auto flag = model::name(flags.front());
+    throw Error(Exit::safety, fmt::format("athlete '{}' is still flagged {}", id, flag),
+                fmt::format("clear the flag after assessment: lever athlete edit {} --clear-flag {}", id, flag));
+  }
+  const int from = plan.current_step;
+  const int to = step.value_or(from);
   require_step(plan, to);
-  json e = entry("resume", user, now, from, to, fmt::format("resumed by {} at {}: {}", user, step_name(plan, to), reason));
+  HistoryEntry e = entry(HistoryKind::resume, user, now, from, to, fmt::format("resumed by {} at {}: {}", user, step_name(plan, to), reason));
   set_step(plan, to);
-  plan["status"] = "active";
-  plan["suspension"] = nullptr;
-  plan["history"].push_back(e);
-  plan["updated_at"] = format_iso(now);
+  plan.status = model::PlanStatus::active;
+  plan.suspension.reset();
+  plan.history.push_back(e);
+  plan.updated_at = model::Instant::of(now);
   return e;
 }
 

@@ -3,6 +3,7 @@
 // plan index (plan_index.hpp) says which plans' evidence is unchanged since they were found current.
 #include <map>
 #include <memory>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -10,6 +11,7 @@
 #include "lever/plan/response.hpp"
 #include "lever/plan/service.hpp"
 #include "lever/store/session_reader.hpp"
+#include "lever/store/typed.hpp"
 #include "lever/util/hash.hpp"
 #include "lever/util/parallel.hpp"
 
@@ -98,14 +100,13 @@ RefreshAll refresh_all_plans(Store& store, const std::string& user, TimePoint no
       return;
     }
     try {
-      auto plan = store.load(collection("plan"), id);
-      auto athlete = store.load(collection("athlete"), id);
+      auto plan = load_as<model::Plan>(store, id);
+      auto athlete = load_as<model::Athlete>(store, id);
       if (!plan || !athlete) return;
       auto found = all.by_athlete.find(id);
       auto in = engine_input(store, *plan, *athlete, now, found == all.by_athlete.end() ? std::vector<SessionSummary>{} : found->second);
       auto ev = evaluate(in);
-      json copy = *plan;
-      changed[i] = !apply_evaluation(copy, ev, user, now).empty();
+      changed[i] = !apply_evaluation(*plan, ev, user, now).empty();
       if (stamp && !changed[i]) {
         stamp->recheck_at = recheck_at(in, ev);
         stamps[i] = stamp;
@@ -115,7 +116,7 @@ RefreshAll refresh_all_plans(Store& store, const std::string& user, TimePoint no
       problem[i] = fmt::format("the plan of '{}' was not brought up to date: {}; it is shown as stored", id, e.what());
     }
   });
-  std::unique_ptr<StoreLock> lock;
+  std::optional<StoreWriter> writer;
   PlanIndex next;
   for (size_t i = 0; i < ids.size(); ++i) {
     if (!problem[i].empty()) out.not_decided.push_back(problem[i]);
@@ -123,11 +124,8 @@ RefreshAll refresh_all_plans(Store& store, const std::string& user, TimePoint no
     if (!changed[i]) continue;
     // Decided again under the lock, from what is stored then (another lever may have got there
     // first); the plan is stamped by the next overview, once its new files are old enough to trust.
-    if (!lock) lock = store.lock();
-    for (auto& e : update_plan(store, ids[i], user, now).added) {
-      e["athlete_id"] = ids[i];
-      out.added.push_back(std::move(e));
-    }
+    if (!writer) writer.emplace(store);
+    for (auto& e : update_plan(*writer, ids[i], user, now).added) out.added.push_back({ids[i], std::move(e)});
   }
   if (next != index) save_plan_index(index_file, next);
   return out;

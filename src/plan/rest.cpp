@@ -19,10 +19,10 @@ TimePoint local_day_start(TimePoint t, int days) {
   return std::chrono::system_clock::from_time_t(std::mktime(&tm));
 }
 
-RestCheck rest_check(const nlohmann::json& plan, const std::vector<TimePoint>& session_starts, TimePoint now) {
+RestCheck rest_check(const model::Plan& plan, const std::vector<TimePoint>& session_starts, TimePoint now) {
   RestCheck r;
-  r.per_week = plan.value("sessions_per_week", 3);
-  r.rest_days = plan.value("min_rest_days", 1);
+  r.per_week = plan.sessions_per_week;
+  r.rest_days = plan.min_rest_days;
   std::vector<TimePoint> past;
   for (auto t : session_starts)
     if (t <= now) past.push_back(t);

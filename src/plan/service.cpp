@@ -37,8 +37,8 @@ std::vector<SessionSummary> sessions_for_athlete(const Store& store, const std::
   return out;
 }
 
-EngineInput engine_input(const Store& store, const nlohmann::json& plan, const nlohmann::json& athlete_doc, TimePoint now) {
-  const std::string athlete = athlete_doc.value("id", "");
+EngineInput engine_input(const Store& store, const model::Plan& plan, const model::Athlete& athlete_doc, TimePoint now) {
+  const std::string& athlete = athlete_doc.id;
   std::vector<SessionSummary> sessions;
   try {
     sessions = sessions_for_athlete(store, athlete);
@@ -49,11 +49,10 @@ EngineInput engine_input(const Store& store, const nlohmann::json& plan, const n
   return engine_input(store, plan, athlete_doc, now, std::move(sessions));
 }
 
-EngineInput engine_input(const Store& store, const nlohmann::json& plan, const nlohmann::json& athlete_doc, TimePoint now,
+EngineInput engine_input(const Store& store, const model::Plan& plan, const model::Athlete& athlete_doc, TimePoint now,
                          std::vector<SessionSummary> sessions) {
-  const std::string athlete = athlete_doc.value("id", "");
-  EngineInput in{from_stored<model::Plan>(plan, fmt::format("the plan of '{}'", athlete)), std::move(sessions), {},
-                 from_stored<model::Athlete>(athlete_doc, fmt::format("athlete '{}'", athlete)), now, {}};
+  const std::string& athlete = athlete_doc.id;
+  EngineInput in{plan, std::move(sessions), {}, athlete_doc, now, {}};
   auto log = read_pain_log(store, athlete);
   refuse_unreadable(log.problems, fmt::format("the pain log of '{}'", athlete));
   for (const auto& e : log.entries) in.pain.push_back(pain_record(e));
@@ -84,9 +83,9 @@ std::optional<UnitCapacity> resolve_unit(const Store& store, const std::string& 
   return u;
 }
 
-json require_plan(const Store& store, const std::string& athlete) {
+model::Plan require_plan(const Store& store, const std::string& athlete) {
   require_id("athlete", athlete);
-  auto doc = store.load(collection("plan"), athlete);
+  auto doc = load_as<model::Plan>(store, athlete);
   if (!doc) {
     require_athlete(store, athlete);
     throw Error(Exit::not_found, fmt::format("athlete '{}' has no plan", athlete),
@@ -95,10 +94,11 @@ json require_plan(const Store& store, const std::string& athlete) {
   return *doc;
 }
 
-json create_plan(Store& store, const std::string& athlete, const PlanRequest& req, const std::string& unit_flag,
-                 bool replace, const std::string& user, TimePoint now, std::string& note) {
+model::Plan create_plan(StoreWriter& w, const std::string& athlete, const PlanRequest& req, const std::string& unit_flag,
+                        bool replace, const std::string& user, TimePoint now, std::string& note) {
+  const Store& store = w.store();
   require_id("athlete", athlete);
-  json a = require_athlete(store, athlete);
+  const auto a = from_stored<model::Athlete>(require_athlete(store, athlete), fmt::format("athlete '{}'", athlete));
   check_candidate(a, req.severity);
   profile(req.profile);
   if (store.has(collection("plan"), athlete) && !replace)
@@ -107,56 +107,57 @@ json create_plan(Store& store, const std::string& athlete, const PlanRequest& re
   json tmpl = load_template(store, req.template_id);
   require_valid_template(tmpl, fmt::format("template '{}'", req.template_id));
   auto unit = resolve_unit(store, unit_flag, note);
-  json plan = build_plan(req, a, tmpl, unit, user, now);
-  if (!a.contains("cadence_spm"))
+  model::Plan plan = build_plan(req, a, tmpl, unit, user, now);
+  if (!a.cadence_spm)
     note += fmt::format("\nno baseline cadence for '{}': cadence targets and load estimates need one "
                         "(lever athlete edit {} --cadence SPM, then lever plan new {} --replace)", athlete, athlete, athlete);
-  else if (a["cadence_spm"].get<double>() > 170)
+  else if (*a.cadence_spm > 170)
     // domain.md: cadence retraining is most useful at <= 170 steps/min (TREK).
     note += fmt::format("\nbaseline cadence {:g} steps/min is above 170: a cadence target helps most below that (TREK)",
-                        a["cadence_spm"].get<double>());
-  store.save(collection("plan"), athlete, plan);
-  store.audit(user, replace ? "plan.replace" : "plan.new", athlete,
-              {{"template", req.template_id}, {"severity", req.severity}, {"profile", req.profile},
-               {"unit_id", plan["unit_id"]}, {"steps", plan["steps"].size()}});
+                        *a.cadence_spm);
+  save_as(w, plan,
+          {{user, replace ? "plan.replace" : "plan.new", athlete,
+            {{"template", req.template_id}, {"severity", req.severity}, {"profile", req.profile},
+             {"unit_id", plan.unit_id ? json(*plan.unit_id) : json(nullptr)}, {"steps", plan.steps.size()}}}});
   return plan;
 }
 
-PlanUpdate update_plan(Store& store, const std::string& athlete, const std::string& user, TimePoint now) {
+PlanUpdate update_plan(StoreWriter& w, const std::string& athlete, const std::string& user, TimePoint now) {
+  const Store& store = w.store();
   PlanUpdate u;
   u.plan = require_plan(store, athlete);
   json a = require_athlete(store, athlete);
-  EngineInput in = engine_input(store, u.plan, a, now);
+  EngineInput in = engine_input(store, u.plan, from_stored<model::Athlete>(a, fmt::format("athlete '{}'", athlete)), now);
   u.sessions = in.sessions;
   u.evaluation = evaluate(in);
   u.added = apply_evaluation(u.plan, u.evaluation, user, now);
   if (u.added.empty()) return u;
-  store.save(collection("plan"), athlete, u.plan);
+  std::vector<AuditEntry> decisions;
   bool review = false;
   for (const auto& e : u.added) {
-    store.audit(user, "plan.decision", athlete,
-                {{"decision", e["decision"]}, {"session_id", e["session_id"]}, {"from_step", e["from_step"]},
-                 {"to_step", e["to_step"]}, {"reason", e["reason"]}});
-    review = review || e.value("review", false);
+    const json entry = e;
+    decisions.push_back({user, "plan.decision", athlete,
+                         {{"decision", entry["decision"]}, {"session_id", entry["session_id"]}, {"from_step", e.from_step},
+                          {"to_step", e.to_step}, {"reason", e.reason}}});
+    review = review || e.review.value_or(false);
   }
+  save_as(w, u.plan, decisions);
   // domain.md: an unacceptable response is flagged for review; the athlete's "review" flag carries it.
   if (review) {
-    set_athlete_flag(a, "review", u.added.back()["reason"].get<std::string>(), "engine", now);
-    store.save(collection("athlete"), athlete, a);
-    store.audit(user, "athlete.flag", athlete, {{"flag", "review"}, {"by", "engine"}});
+    set_athlete_flag(a, "review", u.added.back().reason, "engine", now);
+    w.save(collection("athlete"), athlete, a, {{user, "athlete.flag", athlete, {{"flag", "review"}, {"by", "engine"}}}});
   }
   return u;
 }
 
 std::optional<std::string> follow_up_note(const Store& store, const json& entry) {
-  const std::string athlete = entry.value("athlete_id", "");
-  const std::string when = entry.value("when", "");
-  if (when != "after" && when != "next-day") return std::nullopt;
-  auto plan = store.load(collection("plan"), athlete);
-  if (!plan) return std::nullopt;
-  const Profile& prof = profile(plan->value("profile", std::string(model::default_profile().name)));
-  if (when == "after" && !prof.after_60min) return std::nullopt;  // not a follow-up score under this profile
   PainRecord p = pain_record(entry);
+  const std::string athlete = entry.value("athlete_id", "");
+  if (p.when != model::PainWhen::after && p.when != model::PainWhen::next_day) return std::nullopt;
+  auto plan = load_as<model::Plan>(store, athlete);
+  if (!plan) return std::nullopt;
+  const Profile& prof = plan->profile_row();
+  if (p.when == model::PainWhen::after && !prof.after_60min) return std::nullopt;  // not a follow-up score under this profile
   // The session it answers: the linked one, else the latest plan session that started before it.
   std::optional<SessionSummary> target;
   for (const auto& s : sessions_for_athlete(store, athlete)) {
@@ -174,17 +175,15 @@ std::optional<std::string> follow_up_note(const Store& store, const json& entry)
   return std::nullopt;
 }
 
-std::vector<json> refresh_plan(Store& store, const std::string& athlete, const std::string& user, TimePoint now) {
+std::vector<model::HistoryEntry> refresh_plan(Store& store, const std::string& athlete, const std::string& user, TimePoint now) {
   require_id("athlete", athlete);
   if (!store.has(collection("plan"), athlete)) return {};
-  auto lock = store.lock();
-  return update_plan(store, athlete, user, now).added;
+  StoreWriter w(store);
+  return update_plan(w, athlete, user, now).added;
 }
 
-void save_plan(Store& store, const json& plan, const std::string& user, const std::string& action, const json& details) {
-  const std::string id = plan.at("athlete_id").get<std::string>();
-  store.save(collection("plan"), id, plan);
-  store.audit(user, action, id, details);
+void save_plan(StoreWriter& w, const model::Plan& plan, const std::string& user, const std::string& action, const json& details) {
+  save_as(w, plan, {{user, action, plan.athlete_id, details}});
 }
 
 }  // namespace lever::plan

@@ -103,13 +103,6 @@ std::vector<json> template_rows(const Store& store) {
   return rows;
 }
 
-const std::vector<Column>& template_columns() {
-  static const std::vector<Column> cols = {
-      {"id", "Template"}, {"origin", "Origin"}, {"mild_steps", "Mild steps"}, {"moderate_steps", "Moderate steps"},
-      {"title", "Title"}};
-  return cols;
-}
-
 json parse_json_text(const std::string& text, const std::string& what) {
   try {
     return json::parse(text);

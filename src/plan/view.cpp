@@ -14,64 +14,38 @@ using nlohmann::json;
 
 namespace {
 
-const json& current(const json& plan) {
-  return plan.at("steps").at(static_cast<size_t>(plan.value("current_step", 1) - 1));
+// The step the plan is at (the last one if current_step is beyond it: a plan is validated on load).
+const model::PlanStep& current(const model::Plan& plan) {
+  const model::PlanStep* s = plan.step(plan.current_step);
+  return s ? *s : plan.steps.back();
 }
 
-json latest_reason(const json& plan) {
-  const auto& h = plan.value("history", json::array());
-  return h.empty() ? json(nullptr) : h.back()["reason"];
+json latest_reason(const model::Plan& plan) { return plan.history.empty() ? json(nullptr) : json(plan.history.back().reason); }
+
+// An optional value as JSON (null when empty).
+template <class T>
+json or_null(const std::optional<T>& v) {
+  return v ? json(*v) : json(nullptr);
 }
 
 }  // namespace
 
-const std::vector<Column>& plan_list_columns() {
-  static const std::vector<Column> cols = {
-      {"athlete_id", "Athlete"}, {"status", "Status"}, {"current_step", "Step"}, {"steps_total", "Of"},
-      {"support_pct", "Support", CellKind::percent}, {"profile", "Profile"}, {"template", "Template"},
-      {"review", "Review", CellKind::flag}, {"updated_at", "Updated", CellKind::time}, {"latest", "Latest"}};
-  return cols;
-}
-
-json plan_list_row(const json& plan) {
-  return {{"athlete_id", plan["athlete_id"]}, {"status", plan["status"]}, {"current_step", plan["current_step"]},
-          {"steps_total", plan["steps"].size()}, {"support_pct", current(plan)["support_pct"]}, {"profile", plan["profile"]},
-          {"template", plan["template"]}, {"review", plan["review"]}, {"updated_at", plan["updated_at"]},
+json plan_list_row(const model::Plan& plan) {
+  return {{"athlete_id", plan.athlete_id}, {"status", plan.status}, {"current_step", plan.current_step},
+          {"steps_total", plan.steps.size()}, {"support_pct", current(plan).support_pct}, {"profile", plan.profile},
+          {"template", plan.template_id}, {"review", plan.review}, {"updated_at", plan.updated_at},
           {"latest", latest_reason(plan)}};
 }
 
-const std::vector<Column>& plan_summary_columns() {
-  static const std::vector<Column> cols = {
-      {"athlete_id", "Athlete"}, {"template", "Template"}, {"severity", "Presentation"}, {"profile", "Profile"},
-      {"status", "Status"}, {"suspension_reason", "Suspended because"}, {"current_step", "Current step"},
-      {"steps_total", "Steps"}, {"streak", "Acceptable in a row"}, {"consecutive_required", "Needed to progress"},
-      {"sessions_per_week", "Sessions per week"}, {"min_rest_days", "Rest days between runs"},
-      {"mass_kg", "Mass", CellKind::mass_kg}, {"baseline_cadence_spm", "Baseline cadence (steps/min)"},
-      {"unit_id", "Unit checked"}, {"review", "Awaiting review", CellKind::flag}, {"created_at", "Created", CellKind::time}};
-  return cols;
-}
-
-json plan_summary_row(const json& plan) {
-  json row = {{"athlete_id", plan["athlete_id"]}, {"template", plan["template"]}, {"severity", plan["severity"]},
-              {"profile", plan["profile"]}, {"status", plan["status"]}, {"current_step", plan["current_step"]},
-              {"steps_total", plan["steps"].size()}, {"streak", plan["streak"]},
-              {"consecutive_required", engine_rules(plan).consecutive_required},
-              {"sessions_per_week", plan["sessions_per_week"]}, {"min_rest_days", plan["min_rest_days"]},
-              {"mass_kg", plan.value("mass_kg", json(nullptr))}, {"baseline_cadence_spm", plan.value("baseline_cadence_spm", json(nullptr))},
-              {"unit_id", plan.value("unit_id", json(nullptr))}, {"review", plan["review"]}, {"created_at", plan["created_at"]}};
-  const json& s = plan.value("suspension", json(nullptr));
-  row["suspension_reason"] = s.is_object() ? s["reason"] : json(nullptr);
-  return row;
-}
-
-const std::vector<Column>& step_columns() {
-  static const std::vector<Column> cols = {
-      {"step", "Step"}, {"current", "Now", CellKind::flag}, {"support_pct", "Support", CellKind::percent},
-      {"support_force_n", "Force", CellKind::force_n}, {"effective_mass_kg", "Runs as", CellKind::mass_kg},
-      {"run_min", "Run min"}, {"walk_min", "Walk min"},
-      {"duration_min", "Minutes"}, {"speed_kmh", "Speed", CellKind::speed_kmh}, {"cadence_target_spm", "Cadence target"},
-      {"load_per_session", "Load/session"}, {"load_per_week", "Load/week"}};
-  return cols;
+json plan_summary_row(const model::Plan& plan) {
+  return {{"athlete_id", plan.athlete_id}, {"template", plan.template_id}, {"severity", plan.severity},
+          {"profile", plan.profile}, {"status", plan.status}, {"current_step", plan.current_step},
+          {"steps_total", plan.steps.size()}, {"streak", plan.streak},
+          {"consecutive_required", engine_rules(plan).consecutive_required},
+          {"sessions_per_week", plan.sessions_per_week}, {"min_rest_days", plan.min_rest_days},
+          {"mass_kg", or_null(plan.mass_kg)}, {"baseline_cadence_spm", or_null(plan.baseline_cadence_spm)},
+          {"unit_id", or_null(plan.unit_id)}, {"review", plan.review}, {"created_at", plan.created_at},
+          {"suspension_reason", plan.suspension ? json(plan.suspension->reason) : json(nullptr)}};
 }
 
 namespace {
@@ -81,26 +55,21 @@ double runs_as_kg(double mass_kg, double support_pct) { return std::round(effect
 
 }  // namespace
 
-std::vector<json> step_rows(const json& plan, const KneeLoadParams& params) {
+std::vector<json> step_rows(const model::Plan& plan, const KneeLoadParams& params) {
   std::vector<json> rows;
-  const json base = plan.value("baseline_cadence_spm", json(nullptr));
-  const int now_step = plan.value("current_step", 1);
-  const int per_week = plan.value("sessions_per_week", 3);
-  for (const auto& s : plan["steps"]) {
+  for (const auto& s : plan.steps) {
     json r = s;
-    r["current"] = s["step"].get<int>() == now_step;
-    if (plan.contains("mass_kg") && plan["mass_kg"].is_number())
-      r["effective_mass_kg"] = runs_as_kg(plan["mass_kg"].get<double>(), s["support_pct"].get<double>());
-    if (base.is_number() && s["cadence_target_spm"].is_number()) {
-      double dur = s["duration_min"].get<double>();
-      double run = running_minutes(dur, s["run_min"].get<double>(), s["walk_min"].get<double>());
-      SessionShape shape{{s["support_pct"].get<double>(), s["speed_kmh"].get<double>(), s["incline_pct"].get<double>(),
-                          s["cadence_target_spm"].get<double>(), base.get<double>()},
+    r["current"] = s.step == plan.current_step;
+    if (plan.mass_kg) r["effective_mass_kg"] = runs_as_kg(*plan.mass_kg, s.support_pct);
+    if (plan.baseline_cadence_spm && s.cadence_target_spm) {
+      const double dur = s.duration_min;
+      const double run = running_minutes(dur, s.run_min, s.walk_min);
+      SessionShape shape{{s.support_pct, s.speed_kmh, s.incline_pct, *s.cadence_target_spm, *plan.baseline_cadence_spm},
                          run, dur - run, 0};
       double load = session_load(shape, params);
       // Whole reference steps: the index is an estimate, more digits would suggest false precision.
       r["load_per_session"] = static_cast<long>(std::round(load));
-      r["load_per_week"] = static_cast<long>(std::round(load * per_week));
+      r["load_per_week"] = static_cast<long>(std::round(load * plan.sessions_per_week));
     } else {
       r["load_per_session"] = nullptr;
       r["load_per_week"] = nullptr;
@@ -110,33 +79,16 @@ std::vector<json> step_rows(const json& plan, const KneeLoadParams& params) {
   return rows;
 }
 
-const std::vector<Column>& history_columns() {
-  static const std::vector<Column> cols = {
-      {"at", "When", CellKind::time}, {"kind", "Kind"}, {"decision", "Decision"}, {"from_step", "From"},
-      {"to_step", "To"}, {"session_id", "Session"}, {"by", "By"}, {"reason", "Reason"}};
-  return cols;
-}
-
-const std::vector<Column>& next_columns() {
-  static const std::vector<Column> cols = {
-      {"athlete_id", "Athlete"}, {"step", "Step"}, {"steps_total", "Of"}, {"support_pct", "Support", CellKind::percent},
-      {"support_force_n", "Support force", CellKind::force_n}, {"run_min", "Run (min)"}, {"walk_min", "Walk (min)"},
-      {"duration_min", "Duration (min)"}, {"speed_kmh", "Speed", CellKind::speed_kmh},
-      {"walk_speed_kmh", "Walk speed", CellKind::speed_kmh}, {"incline_pct", "Incline", CellKind::percent},
-      {"cadence_target_spm", "Cadence target (steps/min)"}, {"effective_mass_kg", "Runs as", CellKind::mass_kg},
-      {"not_before", "Not before"}, {"decision", "Decision"}, {"reason", "Why"}};
-  return cols;
-}
-
-json next_row(const json& plan, const Evaluation& ev, const RestCheck& rest, double mass_kg) {
-  const json& s = plan.at("steps").at(static_cast<size_t>(ev.step - 1));
-  json r = {{"athlete_id", plan["athlete_id"]}, {"step", ev.step}, {"steps_total", plan["steps"].size()},
-            {"support_pct", s["support_pct"]},
-            {"support_force_n", std::round(support_force_n(mass_kg, s["support_pct"].get<double>()) * 10) / 10},
-            {"run_min", s["run_min"]}, {"walk_min", s["walk_min"]}, {"duration_min", s["duration_min"]},
-            {"speed_kmh", s["speed_kmh"]}, {"walk_speed_kmh", s["walk_speed_kmh"]}, {"incline_pct", s["incline_pct"]},
-            {"cadence_target_spm", s["cadence_target_spm"]},
-            {"effective_mass_kg", runs_as_kg(mass_kg, s["support_pct"].get<double>())}};
+json next_row(const model::Plan& plan, const Evaluation& ev, const RestCheck& rest, double mass_kg) {
+  const model::PlanStep& s = plan.steps.at(static_cast<size_t>(ev.step - 1));
+  const json step = s;  // the step as stored: its minutes and cadence target keep their stored form
+  json r = {{"athlete_id", plan.athlete_id}, {"step", ev.step}, {"steps_total", plan.steps.size()},
+            {"support_pct", s.support_pct},
+            {"support_force_n", std::round(support_force_n(mass_kg, s.support_pct) * 10) / 10},
+            {"run_min", step["run_min"]}, {"walk_min", step["walk_min"]}, {"duration_min", step["duration_min"]},
+            {"speed_kmh", s.speed_kmh}, {"walk_speed_kmh", s.walk_speed_kmh}, {"incline_pct", s.incline_pct},
+            {"cadence_target_spm", step["cadence_target_spm"]},
+            {"effective_mass_kg", runs_as_kg(mass_kg, s.support_pct)}};
   // domain.md: rest days between runs and sessions per week; the later of the two bounds.
   std::optional<TimePoint> nb = rest.not_before;
   if (rest.week_frees && (!nb || *rest.week_frees > *nb)) nb = rest.week_frees;
@@ -148,10 +100,15 @@ json next_row(const json& plan, const Evaluation& ev, const RestCheck& rest, dou
     r["decision"] = to_string(ev.decisions.back().verdict);
     r["reason"] = ev.decisions.back().reason;
   } else {
-    const auto& h = plan.value("history", json::array());
     // No engine decision yet: say what put the plan where it is (created, override, resume).
-    r["decision"] = h.empty() ? json("created") : h.back()["decision"].is_null() ? h.back()["kind"] : h.back()["decision"];
-    r["reason"] = h.empty() ? json(nullptr) : h.back()["reason"];
+    if (plan.history.empty()) {
+      r["decision"] = "created";
+      r["reason"] = nullptr;
+    } else {
+      const auto& h = plan.history.back();
+      r["decision"] = h.decision ? json(*h.decision) : json(h.kind);
+      r["reason"] = h.reason;
+    }
   }
   return r;
 }

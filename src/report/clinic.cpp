@@ -12,7 +12,6 @@
 #include "lever/model/unit.hpp"
 #include "lever/plan/engine.hpp"
 #include "lever/report/calibration.hpp"
-#include "lever/report/html.hpp"
 #include "lever/store/pain_log.hpp"
 #include "lever/store/session_reader.hpp"
 #include "lever/store/typed.hpp"
@@ -27,15 +26,6 @@ using namespace std::chrono;
 double follow_up_hours(const json& config) {
   if (config.contains("follow_up_hours") && config["follow_up_hours"].is_number()) return config["follow_up_hours"];
   return 36;
-}
-
-const std::vector<Column>& clinic_columns() {
-  static const std::vector<Column> c = {
-      {"athlete_id", "Athlete"}, {"plan_status", "Plan"}, {"plan_step", "Step"},
-      {"support_pct", "Support", CellKind::percent}, {"last_session_at", "Last session", CellKind::time},
-      {"last_session_status", "Result"}, {"follow_up", "Next-day log"}, {"red_flags", "Red flags"},
-      {"review", "Review", CellKind::flag}};
-  return c;
 }
 
 namespace {
@@ -140,13 +130,6 @@ std::vector<json> clinic_rows(Store& store, const ReportOptions& opt, TimePoint 
   return rows;
 }
 
-const std::vector<Column>& unit_columns() {
-  static const std::vector<Column> c = {
-      {"unit_id", "Unit"}, {"serial", "Serial"}, {"firmware", "Firmware"}, {"last_calibrated_at", "Calibrated", CellKind::time},
-      {"result", "Result"}, {"due_at", "Due", CellKind::time}, {"status", "Status"}};
-  return c;
-}
-
 namespace {
 
 // The calibration columns of a unit's row: its last calibration attempt, and from its last passing
@@ -192,13 +175,6 @@ std::vector<json> unit_rows(const Store& store, TimePoint now_t, int due_within_
     rows.push_back(row);
   }
   return rows;
-}
-
-std::string clinic_html(const std::vector<json>& athletes, const std::vector<json>& units) {
-  std::string b = "<h1>Clinic overview</h1>\n<p class=\"meta\">Generated " + format_iso(now()) + " by lever</p>\n";
-  b += "<h2>Athletes</h2>\n" + html_table(clinic_columns(), athletes);
-  b += "<h2>Units</h2>\n" + html_table(unit_columns(), units);
-  return html_page("lever: clinic overview", b);
 }
 
 }  // namespace lever::report

@@ -36,24 +36,6 @@ SessionFacts session_facts(const model::Session& s) {
   return f;
 }
 
-const std::vector<Column>& weekly_columns() {
-  static const std::vector<Column> c = {
-      {"week_start", "Week of"},
-      {"sessions", "Sessions"},
-      {"run_minutes", "Run min", CellKind::decimal1},
-      {"mean_support_pct", "Support", CellKind::percent},
-      {"mean_measured_support_pct", "Measured", CellKind::percent},
-      {"mean_effective_mass_kg", "Runs as", CellKind::mass_kg},
-      {"knee_load", "Knee load", CellKind::decimal1},
-      {"knee_load_change_pct", "Load chg %", CellKind::decimal1},
-      {"acute_chronic_ratio", "A:C", CellKind::decimal2},
-      {"worst_pain_during", "Worst during"},
-      {"mean_next_day_pain", "Next-day", CellKind::decimal1},
-      {"decisions", "Decisions"},
-  };
-  return c;
-}
-
 std::vector<json> weekly_rows(const std::vector<SessionFacts>& sessions, const std::vector<PainFacts>& pain,
                               const std::vector<DecisionFacts>& decisions, double mass_kg,
                               std::optional<TimePoint> since, std::optional<TimePoint> until) {

@@ -16,12 +16,11 @@
 #include "lever/run/loop.hpp"
 #include "lever/run/preflight.hpp"
 #include "lever/run/record.hpp"
-#include "lever/run/report.hpp"
 #include "lever/run/session.hpp"
+#include "lever/sim/open_port.hpp"
 #include "lever/store/athletes.hpp"
 #include "lever/store/pain.hpp"
 #include "lever/store/pain_log.hpp"
-#include "lever/transport/transport.hpp"
 #include "lever/util/ids.hpp"
 #include "lever/util/number.hpp"
 #include "lever/util/units.hpp"
@@ -32,7 +31,7 @@ using nlohmann::json;
 
 namespace {
 
-Program load_program(Context& ctx, const RunRequest& r, const std::optional<json>& plan) {
+Program load_program(const Store& store, const RunRequest& r, const std::optional<json>& plan) {
   bool args = !r.support.empty() || !r.speed.empty() || r.minutes;
   if (!r.program_file.empty() && args)
     throw Error(Exit::usage, "--program and --support/--speed/--minutes cannot be combined", "give the session one way");
@@ -65,7 +64,7 @@ Program load_program(Context& ctx, const RunRequest& r, const std::optional<json
     double incline = r.incline.empty() ? 0 : parse_percent(r.incline, "--incline");
     return program_from_args(parse_percent(r.support, "--support"), parse_speed_kmh(r.speed, "--speed"), incline, *r.minutes);
   }
-  if (!plan) plan::require_plan(ctx.store(), r.athlete);  // throws not_found with its hint
+  if (!plan) plan::require_plan(store, r.athlete);  // throws not_found with its hint
   int step = plan->value("current_step", 1);
   for (const auto& s : (*plan)["steps"])
     if (s.value("step", 0) == step) return program_from_step(s);
@@ -108,7 +107,7 @@ void gather_schedule(const Store& store, const RunRequest& r, const std::optiona
     starts.push_back(s.started_at);
   }
   const TimePoint t = now();
-  if (plan) pf.rest = plan::rest_check(*plan, starts, t);
+  if (plan) pf.rest = plan::rest_check(plan->get<model::Plan>(), starts, t);
   auto log = read_pain_log(store, r.athlete);
   warn_unreadable(log.problems);
   for (const auto& e : log.entries) {
@@ -121,31 +120,35 @@ void gather_schedule(const Store& store, const RunRequest& r, const std::optiona
 
 }  // namespace
 
-void run_command(Context& ctx, const RunRequest& r) {
+void check_request(const RunRequest& r) {
   require_id("athlete", r.athlete);
   if (r.override_rest != !r.reason.empty())
     throw Error(Exit::usage, r.override_rest ? "--override-rest needs --reason TEXT" : "--reason goes with --override-rest",
                 "e.g. --override-rest --reason \"tournament week, cleared by the physio\"");
-  auto& store = ctx.store();
+}
+
+void run_command(const RunEnv& env, const RunRequest& r) {
+  check_request(r);
+  auto& store = env.store;
   json athlete = require_athlete(store, r.athlete);
   std::optional<json> plan;
   std::vector<plan::SessionSummary> sessions;
   {
     // Sessions left by a dead lever are recovered first; then the plan is brought up to what its
     // evidence implies (decisions applied once and stored once), so no run uses a stale decision.
-    auto lock = store.lock();
-    for (const auto& id : recover_sessions(store, now()))
-      ctx.warn(fmt::format("session {} was left running by a lever that is gone: marked incomplete", id));
+    StoreWriter w(store);
+    for (const auto& id : recover_sessions(w, now()))
+      env.warn(fmt::format("session {} was left running by a lever that is gone: marked incomplete", id));
     if (store.has(collection("plan"), r.athlete)) {
-      auto up = plan::update_plan(store, r.athlete, ctx.user(), now());
-      for (const auto& e : up.added) ctx.note("plan: " + e["reason"].get<std::string>());
-      plan = up.plan;
+      auto up = plan::update_plan(w, r.athlete, env.user, now());
+      for (const auto& e : up.added) env.note("plan: " + e.reason);
+      plan = json(up.plan);
       sessions = std::move(up.sessions);
     } else {
       sessions = plan::sessions_for_athlete(store, r.athlete);
     }
   }
-  Program program = load_program(ctx, r, plan);
+  Program program = load_program(store, r, plan);
   PreflightInput pf;
   pf.athlete = athlete;
   pf.plan = plan;
@@ -161,7 +164,7 @@ void run_command(Context& ctx, const RunRequest& r) {
   }
   if (r.dry_run) {
     auto checks = preflight(pf);
-    print_dry_run(ctx, program, checks, athlete.value("mass_kg", 0.0));
+    env.show_dry_run(program, checks, athlete.value("mass_kg", 0.0));
     require_passed(checks);
     return;
   }
@@ -184,7 +187,7 @@ void run_command(Context& ctx, const RunRequest& r) {
   // The one calibration gate: refuses (exit 3) or, with --allow-uncalibrated, audits the override
   // durably before the belt can move.
   auto calibration = calib::require_calibration(store, unit_id, unit->read_calibration(), now(), r.allow_uncalibrated,
-                                                ctx.user(), "--allow-uncalibrated",
+                                                env.user, "--allow-uncalibrated",
                                                 {{"session", sid}, {"athlete", r.athlete}});
   const TimePoint started = now();
   json session = {{"schema_version", 1}, {"id", sid}, {"athlete_id", r.athlete}, {"started_at", format_iso(started)},
@@ -198,21 +201,23 @@ void run_command(Context& ctx, const RunRequest& r) {
                             {"override", calibration.ok ? json(nullptr)
                                                         : json{{"problem", calibration.problem}, {"reason", r.allow_uncalibrated}}}};
   {
-    auto lock = store.lock();
+    StoreWriter w(store);
     // Checked again under the lock that saves the session: two runs of one athlete cannot both pass.
-    if (auto busy = sessions_in_progress(store, r.athlete); !busy.empty())
+    if (auto busy = sessions_in_progress(w.store(), r.athlete); !busy.empty())
       throw Error(Exit::safety, fmt::format("athlete {} already has a session in progress: {}", r.athlete, busy.front()),
                   "finish or stop that session first");
-    store.save(collection("session"), sid, session);
+    std::vector<AuditEntry> rest_override;
     if (pf.rest && !pf.rest->ok)
-      ctx.audit("session.override-rest", sid, {{"athlete", r.athlete}, {"rule", pf.rest->why}, {"reason", r.reason}});
-    store.append(collection("pain"), r.athlete, make_pain_entry(ctx, r.athlete, *pf.pain_before, "before", sid));
-    ctx.audit("session.start", sid, {{"athlete", r.athlete}, {"unit", unit_id}});
+      rest_override.push_back({env.user, "session.override-rest", sid, {{"athlete", r.athlete}, {"rule", pf.rest->why}, {"reason", r.reason}}});
+    w.save(collection("session"), sid, session, rest_override);
+    // The pain before running is part of the start: the "session.start" entry audits both.
+    w.append(collection("pain"), r.athlete, make_pain_entry(env, r.athlete, *pf.pain_before, "before", sid),
+             {{env.user, "session.start", sid, {{"athlete", r.athlete}, {"unit", unit_id}}}});
   }
-  ctx.note(fmt::format("session {}: {} on unit {} ({:.0f} min); Ctrl-C holds the unit{}", sid, program.name, unit_id,
+  env.note(fmt::format("session {}: {} on unit {} ({:.0f} min); Ctrl-C holds the unit{}", sid, program.name, unit_id,
                        program.total_s() / 60, isatty(0) ? "; type 0-9 (x = 10) to report pain" : ""));
-  LoopResult res = drive_session(ctx, *unit, r, program, athlete, pf.during_limit, sid, started);
-  finish_session(ctx, session, res, plan.has_value() && program.plan_step.has_value());
+  LoopResult res = drive_session(env, *unit, r, program, athlete, pf.during_limit, sid, started);
+  finish_session(env, session, res, plan.has_value() && program.plan_step.has_value());
 }
 
 }  // namespace lever::run

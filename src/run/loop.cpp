@@ -6,9 +6,9 @@
 #include <fmt/format.h>
 
 #include "lever/device/drive.hpp"
-#include "lever/device/signals.hpp"
 #include "lever/plan/knee_load.hpp"
 #include "lever/run/preflight.hpp"
+#include "lever/util/signals.hpp"
 
 namespace lever::run {
 

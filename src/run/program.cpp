@@ -133,4 +133,12 @@ json program_json(const Program& p) {
           {"duration_s", p.total_s()}, {"distance_km", p.distance_km()}, {"phases", phases}};
 }
 
+std::optional<double> session_support_pct(const Program& program) {
+  std::optional<double> s;
+  for (const auto& p : program.phases)
+    if (p.kind == "run") s = std::max(s.value_or(0.0), p.support_pct);
+  if (!s && !program.phases.empty()) s = program.phases.front().support_pct;
+  return s;
+}
+
 }  // namespace lever::run

@@ -8,6 +8,7 @@
 
 #include "lever/store/collections.hpp"
 #include "lever/store/pain_log.hpp"
+#include "lever/store/writer.hpp"
 #include "lever/util/error.hpp"
 
 namespace lever::run {
@@ -26,7 +27,8 @@ bool process_gone(long pid) { return pid <= 0 || (kill(static_cast<pid_t>(pid), 
 
 }  // namespace
 
-std::vector<std::string> recover_sessions(Store& store, TimePoint now_t) {
+std::vector<std::string> recover_sessions(StoreWriter& w, TimePoint now_t) {
+  const Store& store = w.store();
   std::vector<std::string> out;
   const auto& sessions = collection("session");
   const std::string host = host_name();
@@ -49,8 +51,8 @@ std::vector<std::string> recover_sessions(Store& store, TimePoint now_t) {
     (*doc).erase("pid");
     // The audit entry goes first: a lever killed between the two writes leaves the session running,
     // so the next one recovers it again, and an incomplete session always has its audit entry.
-    store.audit(resolve_user(""), "session.recover", id, {{"status", "incomplete"}});
-    store.save(sessions, id, *doc);
+    w.record({resolve_user(""), "session.recover", id, {{"status", "incomplete"}}});
+    w.save(sessions, id, *doc, {});
     out.push_back(id);
   }
   return out;

@@ -8,28 +8,27 @@
 #include "lever/plan/service.hpp"
 #include "lever/run/checkin.hpp"
 #include "lever/run/record.hpp"
-#include "lever/run/report.hpp"
 #include "lever/store/pain.hpp"
 
 namespace lever::run {
 
 using nlohmann::json;
 
-json make_pain_entry(Context& ctx, const std::string& athlete, int score, const std::string& when, const std::string& sid) {
+json make_pain_entry(const RunEnv& env, const std::string& athlete, int score, const std::string& when, const std::string& sid) {
   PainInput in;
   in.athlete = athlete;
   in.score = std::to_string(score);
   in.when = when;
   in.session = sid;
-  PainRefs refs(ctx.store());
+  PainRefs refs(env.store);
   std::vector<FieldError> errs;
-  auto e = build_pain_entry(in, refs, ctx.user(), "run", now(), errs);
+  auto e = build_pain_entry(in, refs, env.user, "run", now(), errs);
   if (!e)
     throw Error(Exit::invalid_data, fmt::format("cannot log pain {}: {}", score, errs.empty() ? "invalid entry" : errs.front().message));
   return *e;
 }
 
-LoopResult drive_session(Context& ctx, device::Unit& unit, const RunRequest& r, const Program& program, const json& athlete,
+LoopResult drive_session(const RunEnv& env, device::Unit& unit, const RunRequest& r, const Program& program, const json& athlete,
                          int during_limit, const std::string& sid, TimePoint started) {
   LoopOptions opt;
   opt.program = program;
@@ -39,23 +38,22 @@ LoopResult drive_session(Context& ctx, device::Unit& unit, const RunRequest& r, 
   opt.tick = std::chrono::milliseconds(1000 / std::clamp(r.loop_hz, 10, 100));
   opt.status_hz = std::clamp(r.loop_hz / 2, 20, 50);  // status frames stay under half the line's capacity
   opt.telemetry_period_s = r.telemetry_period_s;
-  opt.sample_rate_hz = ctx.format() == Format::ndjson ? r.sample_rate_hz : 0;
-  auto& store = ctx.store();
+  opt.sample_rate_hz = env.ndjson ? r.sample_rate_hz : 0;
+  auto& store = env.store;
   Recorder rec(store, sid, 0.5);  // at most half a second of telemetry is ever unsaved
   PainWatcher watcher(store, athlete.value("id", ""), sid, started);
   PainKeys keys(r.program_file == "-" ? -1 : 0);
-  const bool ndjson = ctx.format() == Format::ndjson;
-  const bool live = ctx.stderr_tty() && !ctx.g.quiet;
+  const bool live = env.live_display;
   LoopHooks hooks;
   hooks.pain_input = [&] { return keys.poll(); };
   hooks.pain_log = [&] { return watcher.poll(); };
   hooks.pain_logged = [&](int score) {
     try {
-      json e = make_pain_entry(ctx, athlete.value("id", ""), score, "during", sid);
+      json e = make_pain_entry(env, athlete.value("id", ""), score, "during", sid);
       watcher.seen(e.value("id", ""));
       rec.pain(e);
     } catch (const Error& e) {
-      ctx.warn(e.what());
+      env.warn(e.what());
     }
   };
   hooks.telemetry = [&](const json& s) {
@@ -63,7 +61,7 @@ LoopResult drive_session(Context& ctx, device::Unit& unit, const RunRequest& r, 
                                 std::chrono::duration<double>(s.value("t_s", 0.0))));
   };
   hooks.event = [&](json e) {
-    if (!ndjson) return;
+    if (!env.ndjson) return;
     e["session_id"] = sid;
     std::cout << e.dump() << '\n' << std::flush;
   };
@@ -72,7 +70,7 @@ LoopResult drive_session(Context& ctx, device::Unit& unit, const RunRequest& r, 
   LoopResult res = run_loop(unit, opt, hooks);
   if (live) std::cerr << '\n';
   if (auto err = rec.finish(); !err.empty()) {
-    ctx.warn(fmt::format("some telemetry of session {} could not be saved: {}", sid, err));
+    env.warn(fmt::format("some telemetry of session {} could not be saved: {}", sid, err));
     // Scripts must not read a session with lost records as a clean success.
     if (res.code == Exit::ok) {
       res.code = Exit::failure;
@@ -82,7 +80,7 @@ LoopResult drive_session(Context& ctx, device::Unit& unit, const RunRequest& r, 
   return res;
 }
 
-void finish_session(Context& ctx, json session, const LoopResult& res, bool plan_session) {
+void finish_session(const RunEnv& env, json session, const LoopResult& res, bool plan_session) {
   const std::string sid = session["id"];
   const std::string athlete = session["athlete_id"];
   session["status"] = res.status;
@@ -100,19 +98,19 @@ void finish_session(Context& ctx, json session, const LoopResult& res, bool plan
   session["exit_code"] = to_int(res.code);
   if (!res.timing.empty()) session["loop_timing"] = res.timing;
   session.erase("pid");
-  auto& store = ctx.store();
+  auto& store = env.store;
   std::string decision;
   try {
-    auto lock = store.lock();
-    store.save(collection("session"), sid, session);
-    ctx.audit("session.end", sid, {{"status", res.status}, {"stop_reason", session["stop_reason"]}});
+    StoreWriter w(store);
+    w.save(collection("session"), sid, session,
+           {{env.user, "session.end", sid, {{"status", res.status}, {"stop_reason", session["stop_reason"]}}}});
     if (plan_session) {
       try {
-        auto up = plan::update_plan(store, athlete, ctx.user(), now());
-        if (!up.added.empty()) decision = up.added.back().value("reason", "");
+        auto up = plan::update_plan(w, athlete, env.user, now());
+        if (!up.added.empty()) decision = up.added.back().reason;
         else if (up.evaluation.pending) decision = up.evaluation.pending->reason;
       } catch (const Error& e) {
-        ctx.warn(std::string("the session is saved, but the plan could not be updated: ") + e.what());
+        env.warn(std::string("the session is saved, but the plan could not be updated: ") + e.what());
       }
     }
   } catch (const Error& e) {
@@ -122,18 +120,9 @@ void finish_session(Context& ctx, json session, const LoopResult& res, bool plan
                             res.message, device::state_name(res.last.state), e.what()),
                 "check the runner and release the support with 'lever unit lower'; the next 'lever run' marks the session incomplete");
   }
-  json row = summary_row(session);
-  if (ctx.format() == Format::ndjson) {
-    json e = row;
-    e["event"] = "end";
-    std::cout << e.dump() << '\n' << std::flush;
-  } else if (ctx.format() == Format::json) {
-    ctx.out().json_value(row);
-  } else {
-    ctx.out().record(summary_columns(), row);
-  }
-  if (!decision.empty()) ctx.note("plan: " + decision);
-  ctx.note(fmt::format("remember: log the knee pain tomorrow morning ('lever log-pain {} N --when next-day --session {}'); "
+  env.show_summary(session);
+  if (!decision.empty()) env.note("plan: " + decision);
+  env.note(fmt::format("remember: log the knee pain tomorrow morning ('lever log-pain {} N --when next-day --session {}'); "
                        "the plan engine needs it to progress",
                        athlete, sid));
   if (res.code != Exit::ok)
@@ -149,7 +138,7 @@ void finish_session(Context& ctx, json session, const LoopResult& res, bool plan
                     ? "the runner may still hang in the harness: lower them following the unit's manual; have the unit "
                       "checked ('lever unit info') before the next session"
                     : "check the runner; release the support with 'lever unit lower' (after 'lever unit reset' for a latched fault)");
-  ctx.note(res.message);
+  env.note(res.message);
 }
 
 }  // namespace lever::run

@@ -67,28 +67,4 @@ json SummaryBuilder::finish(const Program& program) const {
           {"max_pain_during", max_pain_ ? json(*max_pain_) : json(nullptr)}};
 }
 
-const std::vector<Column>& summary_columns() {
-  static const std::vector<Column> c = {
-      {"session_id", "Session"},
-      {"athlete_id", "Athlete"},
-      {"status", "Status"},
-      {"stop_reason", "Stop reason"},
-      {"planned_duration_s", "Planned (s)", CellKind::decimal1},
-      {"duration_s", "Actual (s)", CellKind::decimal1},
-      {"run_s", "Running (s)", CellKind::decimal1},
-      {"planned_distance_km", "Planned distance (km)", CellKind::decimal2},
-      {"distance_km", "Distance (km)", CellKind::decimal2},
-      {"steps", "Steps"},
-      {"cadence_spm", "Cadence (spm)", CellKind::decimal1},
-      {"cadence_target_spm", "Cadence target (spm)", CellKind::decimal1},
-      {"support_pct", "Support", CellKind::percent},
-      {"measured_support_pct", "Measured support", CellKind::percent},
-      {"time_at_support_text", "Time at support"},
-      {"knee_load", "Knee-load index", CellKind::decimal1},
-      {"max_pain_during", "Max pain during"},
-      {"exit_code", "Exit code"},
-  };
-  return c;
-}
-
 }  // namespace lever::run

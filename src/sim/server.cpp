@@ -17,9 +17,9 @@
 
 #include <fmt/format.h>
 
-#include "lever/device/signals.hpp"
 #include "lever/sim/sim_transport.hpp"
 #include "lever/util/error.hpp"
+#include "lever/util/signals.hpp"
 
 namespace lever::sim {
 

@@ -11,10 +11,10 @@
 
 #include <fmt/format.h>
 
-#include "lever/device/signals.hpp"
 #include "lever/util/error.hpp"
 #include "lever/util/fs.hpp"
 #include "lever/util/number.hpp"
+#include "lever/util/signals.hpp"
 #include "lever/util/units.hpp"
 
 namespace lever::sim {

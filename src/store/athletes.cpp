@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "lever/model/vocab.hpp"
 #include "lever/util/error.hpp"
 
 namespace lever {
@@ -12,14 +13,14 @@ namespace lever {
 using nlohmann::json;
 
 const std::vector<std::string>& athlete_flag_names() {
-  static const std::vector<std::string> names = {"suspected-meniscal", "suspected-ligament", "significant-swelling",
-                                                 "review"};
+  static const std::vector<std::string> names = model::names<model::AthleteFlag>();
   return names;
 }
 
 bool is_blocking_flag(const std::string& flag) {
   // domain.md: suspected meniscal or ligament involvement and significant swelling block runs.
-  return flag == "suspected-meniscal" || flag == "suspected-ligament" || flag == "significant-swelling";
+  auto f = model::parse<model::AthleteFlag>(flag);
+  return f && model::blocks_runs(*f);
 }
 
 namespace {
@@ -108,35 +109,6 @@ json require_athlete(const Store& store, const std::string& id) {
     throw Error(Exit::not_found, fmt::format("no athlete '{}' in the store {}", id, store.dir().string()),
                 fmt::format("list athletes with 'lever athlete list', or add one with 'lever athlete add {} --mass KG'", id));
   return *doc;
-}
-
-const std::vector<Column>& athlete_list_columns() {
-  static const std::vector<Column> cols = {
-      {"id", "ID"},
-      {"name", "Name"},
-      {"mass_kg", "Mass", CellKind::mass_kg},
-      {"cadence_spm", "Cadence"},
-      {"side", "Side"},
-      {"flags", "Flags"},
-  };
-  return cols;
-}
-
-const std::vector<Column>& athlete_show_columns() {
-  static const std::vector<Column> cols = {
-      {"id", "ID"},
-      {"name", "Name"},
-      {"mass_kg", "Mass", CellKind::mass_kg},
-      {"cadence_spm", "Cadence (steps/min)"},
-      {"side", "Affected side"},
-      {"baseline_pain", "Baseline pain"},
-      {"flags", "Flags"},
-      {"blocked", "Runs blocked"},
-      {"note", "Note"},
-      {"created_at", "Created", CellKind::time},
-      {"updated_at", "Updated", CellKind::time},
-  };
-  return cols;
 }
 
 json athlete_row(const json& doc) {

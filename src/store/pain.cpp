@@ -76,11 +76,13 @@ std::optional<bool> parse_bool(const std::string& text) {
 std::optional<json> build_pain_entry(const PainInput& in, PainRefs& refs, const std::string& user,
                                      const std::string& source, TimePoint now_t, std::vector<FieldError>& errors) {
   size_t before = errors.size();
-  auto err = [&](std::string field, std::string msg) { errors.push_back({std::move(field), std::move(msg)}); };
+  auto err = [&](std::string field, std::string msg, Exit code = Exit::usage) {
+    errors.push_back({std::move(field), std::move(msg), code});
+  };
   std::string athlete = trim(in.athlete);
   if (athlete.empty()) err("athlete_id", "is missing");
   else if (auto why = id_problem(athlete); !why.empty()) err("athlete_id", fmt::format("'{}' is not a valid ID: {}", athlete, why));
-  else if (!refs.athlete(athlete)) err("athlete_id", fmt::format("no athlete '{}' in the store (add it with 'lever athlete add')", athlete));
+  else if (!refs.athlete(athlete)) err("athlete_id", fmt::format("no athlete '{}' in the store (add it with 'lever athlete add')", athlete), Exit::not_found);
 
   std::string why;
   auto score = parse_score(in.score, why);
@@ -110,9 +112,10 @@ std::optional<json> build_pain_entry(const PainInput& in, PainRefs& refs, const 
       err("session_id", fmt::format("'{}' is not a valid ID: {}", session, sw));
     } else {
       auto owner = refs.session_owner(session);
-      if (!owner) err("session_id", fmt::format("no session '{}' in the store", session));
+      if (!owner) err("session_id", fmt::format("no session '{}' in the store", session), Exit::not_found);
       else if (!athlete.empty() && *owner != athlete)
-        err("session_id", fmt::format("session '{}' belongs to athlete '{}', not '{}'", session, *owner, athlete));
+        err("session_id", fmt::format("session '{}' belongs to athlete '{}', not '{}'", session, *owner, athlete),
+            Exit::invalid_data);
     }
   }
 
@@ -263,23 +266,6 @@ std::vector<std::pair<long, PainInput>> parse_pain_import(const std::string& tex
     else out.emplace_back(row.line, in);
   }
   return out;
-}
-
-const std::vector<Column>& pain_columns() {
-  static const std::vector<Column> cols = {
-      {"at", "When felt", CellKind::time}, {"athlete_id", "Athlete"}, {"score", "Pain"},
-      {"when", "Context"}, {"swelling", "Swelling"}, {"theatre_sign", "Theatre sign", CellKind::flag},
-      {"session_id", "Session"}, {"note", "Note"}, {"id", "Entry"},
-  };
-  return cols;
-}
-
-const std::vector<Column>& correction_columns() {
-  static const std::vector<Column> cols = {
-      {"kind", "Correction"}, {"corrects", "Entry"}, {"score", "New score"}, {"reason", "Reason"},
-      {"by", "By"}, {"logged_at", "Logged", CellKind::time}, {"id", "Record"},
-  };
-  return cols;
 }
 
 }  // namespace lever

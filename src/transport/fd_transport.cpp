@@ -16,8 +16,8 @@
 
 #include <fmt/format.h>
 
-#include "lever/device/signals.hpp"
 #include "lever/util/error.hpp"
+#include "lever/util/signals.hpp"
 
 namespace lever::transport {
 

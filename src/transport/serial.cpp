@@ -10,9 +10,9 @@
 
 #include <fmt/format.h>
 
-#include "lever/device/signals.hpp"
 #include "lever/transport/fd_transport.hpp"
 #include "lever/util/error.hpp"
+#include "lever/util/signals.hpp"
 
 namespace lever::transport {
 

@@ -15,11 +15,11 @@
 #include <thread>
 #include <vector>
 
-#include "lever/device/signals.hpp"
 #include "lever/device/unit.hpp"
+#include "lever/sim/open_port.hpp"
 #include "lever/sim/server.hpp"
-#include "lever/transport/transport.hpp"
 #include "lever/util/error.hpp"
+#include "lever/util/signals.hpp"
 
 using namespace lever;
 using namespace std::chrono_literals;

@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <string>
 
+#include "lever/sim/open_port.hpp"
 #include "lever/sim/sim_transport.hpp"
-#include "lever/transport/transport.hpp"
 #include "lever/util/error.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

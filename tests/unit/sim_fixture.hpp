@@ -9,6 +9,7 @@
 #include <string>
 
 #include "lever/device/unit.hpp"
+#include "lever/sim/open_port.hpp"
 #include "lever/sim/sim_transport.hpp"
 #include "lever/store/store.hpp"
 

@@ -10,9 +10,9 @@
 
 #include "lever/calibrate/check.hpp"
 #include "lever/calibrate/workflow.hpp"
+#include "lever/sim/open_port.hpp"
 #include "lever/sim/sim_transport.hpp"
 #include "lever/store/collections.hpp"
-#include "lever/transport/transport.hpp"
 #include "lever/util/error.hpp"
 #include "lever/util/time.hpp"
 #include "lever/util/units.hpp"

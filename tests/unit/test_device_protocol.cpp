@@ -3,7 +3,7 @@
 
 #include "lever/device/protocol.hpp"
 #include "lever/sim/faults.hpp"
-#include "lever/transport/transport.hpp"
+#include "lever/sim/open_port.hpp"
 #include "lever/util/error.hpp"
 
 using namespace lever;

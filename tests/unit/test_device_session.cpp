@@ -4,14 +4,13 @@
 
 #include <fmt/format.h>
 
+#include "lever/device/scripted_transport.hpp"
 #include "lever/device/unit.hpp"
-#include "lever/transport/fake.hpp"
 #include "lever/util/error.hpp"
 
 using namespace lever;
 using namespace lever::device;
 using namespace std::chrono_literals;
-using transport::ScriptedTransport;
 
 namespace {
 
@@ -46,7 +45,7 @@ struct Fake {
         return "";
       }
       if (f.verb == "HELLO") return identity_fields(f, seq++, proto, table);
-      return transport::fake_ack(f, seq++);
+      return fake_ack(f, seq++);
     });
     t = tr.get();
     unit = std::make_unique<Unit>(std::move(tr));
@@ -161,8 +160,8 @@ TEST_CASE("an answer to an older command is not taken for the current one") {
     if (f.verb == "HELLO") return identity_fields(f, seq++);
     Frame stale = f;
     stale.seq = static_cast<std::uint16_t>(f.seq - 1);
-    out += transport::fake_ack(stale, seq++);  // a late duplicate of the previous answer
-    out += transport::fake_ack(f, seq++);
+    out += fake_ack(stale, seq++);  // a late duplicate of the previous answer
+    out += fake_ack(f, seq++);
     return out;
   });
   Unit u(std::move(tr));

@@ -132,8 +132,8 @@ TEST_CASE("model session: saved and loaded through the store as its type (kColle
   lever::Store store(dir.path / "store");
   Session s = model_test::fixture("session_stopped_unit_fault.json").get<Session>();
   {
-    auto lock = store.lock();
-    lever::save_as(store, s);
+    lever::StoreWriter w(store);
+    lever::save_as(w, s, {{"dr", "session.import", s.id, nlohmann::json::object()}});
   }
   auto back = lever::load_as<Session>(store, s.id);
   REQUIRE(back);

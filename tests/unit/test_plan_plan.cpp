@@ -42,6 +42,16 @@ bool has_pointer(const std::vector<lever::SchemaIssue>& issues, const std::strin
   return false;
 }
 
+// Runs a plan action on the plan document p through its type, as the commands do (read, act,
+// store), and returns what the action returned as JSON.
+template <class F>
+json act(json& p, F&& f) {
+  auto plan = p.get<lever::model::Plan>();
+  json out = f(plan);
+  p = plan;
+  return out;
+}
+
 lever::Exit code_of(const std::function<void()>& f) {
   try {
     f();
@@ -180,13 +190,13 @@ TEST_CASE("plan: an override sticks; it is not undone by the sessions before it"
   }
   auto ev = evaluate(in);
   REQUIRE(ev.step == 2);
-  auto added = apply_evaluation(p, ev, "dr", day(5));
+  auto added = act(p, [&](lever::model::Plan& x) { return apply_evaluation(x, ev, "dr", day(5)); });
   CHECK(added.size() == 2);
   CHECK(p["current_step"] == 2);
   CHECK(plan_problems(p).empty());
 
   // The clinician replaces the progression with a hold: back to step 1.
-  json e = override_plan(p, std::nullopt, Verdict::hold, "still sore on stairs", "dr", day(5) + hours(1));
+  json e = act(p, [&](lever::model::Plan& x) { return override_plan(x, std::nullopt, Verdict::hold, "still sore on stairs", "dr", day(5) + hours(1)); });
   CHECK(e["kind"] == "override");
   CHECK(p["current_step"] == 1);
   in.plan = p.get<lever::model::Plan>();
@@ -195,10 +205,10 @@ TEST_CASE("plan: an override sticks; it is not undone by the sessions before it"
   CHECK(again.step == 1);
   CHECK(plan_problems(p).empty());
 
-  override_plan(p, 4, std::nullopt, "tolerating well", "dr", day(6));
+  act(p, [&](lever::model::Plan& x) { return override_plan(x, 4, std::nullopt, "tolerating well", "dr", day(6)); });
   CHECK(p["current_step"] == 4);
-  CHECK(code_of([&] { override_plan(p, 99, std::nullopt, "x", "dr", day(6)); }) == lever::Exit::usage);
-  CHECK(code_of([&] { override_plan(p, 2, std::nullopt, " ", "dr", day(6)); }) == lever::Exit::usage);
+  CHECK(code_of([&] { act(p, [&](lever::model::Plan& x) { return override_plan(x, 99, std::nullopt, "x", "dr", day(6)); }); }) == lever::Exit::usage);
+  CHECK(code_of([&] { act(p, [&](lever::model::Plan& x) { return override_plan(x, 2, std::nullopt, " ", "dr", day(6)); }); }) == lever::Exit::usage);
   CHECK(parse_override_decision("regress") == Verdict::regress);
   CHECK(code_of([] { parse_override_decision("suspend"); }) == lever::Exit::usage);
 }
@@ -206,15 +216,15 @@ TEST_CASE("plan: an override sticks; it is not undone by the sessions before it"
 TEST_CASE("plan: suspend and resume need a clinician and a reason") {
   json p = fresh_plan();
   auto now = T("2026-12-05T10:00:00Z");
-  suspend_plan(p, "knee swollen", "dr", now);
+  act(p, [&](lever::model::Plan& x) { return suspend_plan(x, "knee swollen", "dr", now); });
   CHECK(p["status"] == "suspended");
   CHECK(p["suspension"]["reason"] == "knee swollen");
   CHECK(plan_problems(p).empty());
-  CHECK(code_of([&] { override_plan(p, 2, std::nullopt, "x", "dr", now); }) == lever::Exit::safety);
-  CHECK(code_of([&] { suspend_plan(p, "again", "dr", now); }) == lever::Exit::usage);
-  CHECK(code_of([&] { resume_plan(p, flagged("significant-swelling"), "ok", std::nullopt, "dr", now); }) == lever::Exit::safety);
-  CHECK(code_of([&] { resume_plan(p, athlete(), "", std::nullopt, "dr", now); }) == lever::Exit::usage);
-  resume_plan(p, athlete(), "swelling settled", 1, "dr", now + hours(48));
+  CHECK(code_of([&] { act(p, [&](lever::model::Plan& x) { return override_plan(x, 2, std::nullopt, "x", "dr", now); }); }) == lever::Exit::safety);
+  CHECK(code_of([&] { act(p, [&](lever::model::Plan& x) { return suspend_plan(x, "again", "dr", now); }); }) == lever::Exit::usage);
+  CHECK(code_of([&] { act(p, [&](lever::model::Plan& x) { return resume_plan(x, flagged("significant-swelling"), "ok", std::nullopt, "dr", now); }); }) == lever::Exit::safety);
+  CHECK(code_of([&] { act(p, [&](lever::model::Plan& x) { return resume_plan(x, athlete(), "", std::nullopt, "dr", now); }); }) == lever::Exit::usage);
+  act(p, [&](lever::model::Plan& x) { return resume_plan(x, athlete(), "swelling settled", 1, "dr", now + hours(48)); });
   CHECK(p["status"] == "active");
   CHECK(p["suspension"].is_null());
   CHECK(p["history"].back()["kind"] == "resume");
@@ -234,7 +244,7 @@ TEST_CASE("plan: engine suspension is stored with its reason") {
   d.review = true;
   d.reason = "suspended at 20 % (step 1): second unacceptable";
   ev.decisions.push_back(d);
-  apply_evaluation(p, ev, "dr", T("2026-12-05T10:00:00Z"));
+  act(p, [&](lever::model::Plan& x) { return apply_evaluation(x, ev, "dr", T("2026-12-05T10:00:00Z")); });
   CHECK(p["status"] == "suspended");
   CHECK(p["review"] == true);
   CHECK(p["suspension"]["by"] == "engine");

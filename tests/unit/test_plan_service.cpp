@@ -46,7 +46,7 @@ void add_pain(Store& st, const std::string& sid, int score, TimePoint at) {
 TEST_CASE("service: plans over a store, decided once, review flagged") {
   TempStore t;
   auto& st = t.store;
-  auto lock = st.lock();
+  StoreWriter w(st);
   auto t0 = T("2026-12-01T08:00:00Z");
   st.save(collection("athlete"), "ann", make_athlete("ann", {75.0, std::nullopt, 164.0, std::nullopt, 0, std::nullopt}, t0));
   std::string note;
@@ -56,9 +56,9 @@ TEST_CASE("service: plans over a store, decided once, review flagged") {
   } catch (const Error& e) {
     CHECK(e.code() == Exit::not_found);
   }
-  json plan = create_plan(st, "ann", PlanRequest{}, "", false, "dr", t0, note);
+  json plan = create_plan(w, "ann", PlanRequest{}, "", false, "dr", t0, note);
   CHECK(note.find("no unit") != std::string::npos);
-  CHECK_THROWS_AS(create_plan(st, "ann", PlanRequest{}, "", false, "dr", t0, note), Error);
+  CHECK_THROWS_AS(create_plan(w, "ann", PlanRequest{}, "", false, "dr", t0, note), Error);
 
   auto day = [&](int d) { return t0 + hours(24 * d + 2); };
   add_session(st, "s1", day(1), 1, 1);
@@ -71,19 +71,19 @@ TEST_CASE("service: plans over a store, decided once, review flagged") {
   CHECK(sessions_for_athlete(st, "ann").size() == 2);
   CHECK(sessions_for_athlete(st, "bob").size() == 1);
 
-  auto u = update_plan(st, "ann", "dr", day(10));
+  auto u = update_plan(w, "ann", "dr", day(10));
   REQUIRE(u.added.size() == 2);
-  CHECK(u.added[0]["decision"] == "hold");
-  CHECK(u.added[1]["decision"] == "regress");
-  CHECK(u.plan["review"] == true);
+  CHECK(json(u.added[0])["decision"] == "hold");
+  CHECK(json(u.added[1])["decision"] == "regress");
+  CHECK(json(u.plan)["review"] == true);
   // Stored, and the athlete carries the review flag.
-  CHECK(require_plan(st, "ann")["history"].size() == 3);
+  CHECK(json(require_plan(st, "ann"))["history"].size() == 3);
   json a = require_athlete(st, "ann");
   REQUIRE(a["flags"].size() == 1);
   CHECK(a["flags"][0]["flag"] == "review");
   // Idempotent: nothing new to decide.
-  CHECK(update_plan(st, "ann", "dr", day(11)).added.empty());
-  CHECK(require_plan(st, "ann")["history"].size() == 3);
+  CHECK(update_plan(w, "ann", "dr", day(11)).added.empty());
+  CHECK(json(require_plan(st, "ann"))["history"].size() == 3);
   CHECK(st.check().empty());
 }
 

@@ -1,7 +1,8 @@
 #include <doctest/doctest.h>
 
+#include "lever/cli/report/session.hpp"
+#include "lever/cli/report/svg.hpp"
 #include "lever/report/session.hpp"
-#include "lever/report/svg.hpp"
 
 using namespace lever;
 using nlohmann::json;

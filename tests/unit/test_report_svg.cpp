@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "lever/report/svg.hpp"
+#include "lever/cli/report/svg.hpp"
 
 using namespace lever;
 

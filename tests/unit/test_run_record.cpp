@@ -66,8 +66,8 @@ TEST_CASE("run records: a running session whose process is gone is marked incomp
   }
   std::vector<std::string> ids;
   {
-    auto lock = store.lock();
-    ids = run::recover_sessions(store, now());
+    StoreWriter w(store);
+    ids = run::recover_sessions(w, now());
   }
   CHECK(ids == std::vector<std::string>{"dead"});
   auto d = *store.load(collection("session"), "dead");

@@ -4,7 +4,7 @@
 
 #include <doctest/doctest.h>
 
-#include "lever/device/signals.hpp"
+#include "lever/util/signals.hpp"
 #include "sim_fixture.hpp"
 
 using namespace lever::device;

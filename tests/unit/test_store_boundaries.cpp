@@ -12,6 +12,7 @@
 
 #include "lever/store/athletes.hpp"
 #include "lever/store/store.hpp"
+#include "lever/store/writer.hpp"
 #include "lever/util/error.hpp"
 #include "lever/util/fs.hpp"
 #include "lever/util/ids.hpp"
@@ -65,10 +66,10 @@ struct Fixture {
   fs::path outside = t.path / "outside.txt";
   Store s{root};
   Fixture() {
-    auto lock = s.lock();
+    StoreWriter w(s);
     add_athlete(s, "ann");
     s.append(collection("pain"), "ann", pain("ann", "p-1"));
-    s.audit("t", "test.setup", "ann");
+    w.record({"t", "test.setup", "ann"});
     write_file_atomic(outside, "precious\nno newline at the end");
     ::chmod(outside.c_str(), 0644);
   }

@@ -5,6 +5,7 @@
 
 #include "lever/store/athletes.hpp"
 #include "lever/store/store.hpp"
+#include "lever/store/writer.hpp"
 #include "lever/util/error.hpp"
 #include "lever/util/fs.hpp"
 #include "tmpdir.hpp"
@@ -169,8 +170,7 @@ TEST_CASE("batch append writes every log or none") {
 TEST_CASE("audit records who did what") {
   TempDir t;
   Store s(t.path);
-  auto lock = s.lock();
-  s.audit("dr-who", "athlete.add", "ann", {{"mass_kg", 70}});
+  StoreWriter(s).record({"dr-who", "athlete.add", "ann", {{"mass_kg", 70}}});
   auto months = s.list(collection("audit"));
   REQUIRE(months.size() == 1);
   auto recs = s.read_log(collection("audit"), months[0]);

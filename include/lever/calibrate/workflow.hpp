@@ -9,7 +9,6 @@
 #include <nlohmann/json.hpp>
 
 #include "lever/calibrate/fit.hpp"
-#include "lever/cli/output.hpp"
 #include "lever/device/unit.hpp"
 #include "lever/store/store.hpp"
 
@@ -39,11 +38,7 @@ nlohmann::json calibrate_unit(device::Unit& unit, Store& store, const Options& o
 /// Saved like calibrate_unit; Error(safety) when a point is outside the tolerance.
 nlohmann::json verify_unit(device::Unit& unit, Store& store, const Options& opt, const std::string& user);
 
-/// Columns of a calibration record summary (show, history).
-const std::vector<Column>& record_columns();
-/// One summary row of a record for the columns above.
+/// One summary row of a record (its columns: cli/columns/calibration.hpp).
 nlohmann::json record_row(const nlohmann::json& rec);
-/// Columns of one verification point.
-const std::vector<Column>& point_columns();
 
 }  // namespace lever::calib

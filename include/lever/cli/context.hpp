@@ -36,9 +36,6 @@ public:
   Format format();
   /// Who is acting, for the audit log.
   std::string user();
-  /// Appends to the audit log after the change itself is durable; if only the audit write fails,
-  /// the change stands and a warning says so (the user is never told a saved change failed).
-  void audit(const std::string& action, const std::string& target, const nlohmann::json& details = nlohmann::json::object());
   /// A note for people on stderr (suppressed by -q).
   void note(const std::string& msg);
   /// A warning on stderr (always shown).

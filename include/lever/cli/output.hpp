@@ -72,6 +72,12 @@ private:
 /// Quotes one CSV field per RFC 4180 (only when it holds a comma, quote, CR or LF).
 std::string csv_field(const std::string& s);
 
+/// The CSV header line of a listing: the columns' keys, quoted as needed (no line end).
+std::string csv_header(const std::vector<Column>& cols);
+
+/// One CSV line of a record: each column's field as csv_text, quoted as needed (no line end).
+std::string csv_row(const std::vector<Column>& cols, const nlohmann::json& row);
+
 /// Turns a JSON value into CSV cell text (strings as they are, but one a spreadsheet would run as a
 /// formula gets a leading single quote; null empty; numbers and others as JSON).
 std::string csv_text(const nlohmann::json& v);

@@ -1,5 +1,5 @@
-// Unit data as records: the status row and columns every output format shares, and the store's
-// unit document (units/<id>.json, schemas/unit.schema.json).
+// Unit data as records: the status row every output format shares, and the store's unit document
+// (units/<id>.json, schemas/unit.schema.json). Their table columns: cli/columns/unit.hpp.
 #pragma once
 #include <optional>
 #include <string>
@@ -7,7 +7,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "lever/cli/output.hpp"
 #include "lever/device/protocol.hpp"
 
 namespace lever {
@@ -16,13 +15,9 @@ class Store;
 
 namespace lever::device {
 
-/// Columns of a status record (stable machine names with SI units).
-const std::vector<Column>& status_columns();
 /// One status as a record.
 nlohmann::json status_row(const Status& s);
 
-/// Columns of `lever unit info`.
-const std::vector<Column>& unit_info_columns();
 /// The unit document for the store: identity, limits, calibration summary, state, faults, port.
 nlohmann::json unit_document(const Identity& id, const std::optional<Calibration>& cal, const std::optional<Status>& st,
                              bool compatible, const std::string& port);

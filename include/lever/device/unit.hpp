@@ -2,7 +2,7 @@
 //
 // How a control loop uses it (run and calibrate build on this):
 //
-//   auto unit = device::open_unit(port, store);        // transport + HELLO; Error(6) if it does not answer
+//   auto unit = device::open_unit(port, store);        // sim/open_port.hpp: transport + HELLO; Error(6) if no answer
 //   auto& clock = unit->clock();                       // virtual for sim:?clock=virtual: pace with it only
 //   device::install_stop_signals();                    // Ctrl-C wakes any wait at once
 //   unit->set_status_rate(20);
@@ -30,15 +30,11 @@
 #include <optional>
 #include <string>
 
-#include "lever/device/clock.hpp"
 #include "lever/device/frame.hpp"
 #include "lever/device/protocol.hpp"
 #include "lever/transport/transport.hpp"
+#include "lever/util/clock.hpp"
 #include "lever/util/error.hpp"
-
-namespace lever {
-class Store;
-}
 
 namespace lever::device {
 
@@ -191,9 +187,6 @@ private:
   LinkStats stats_;
   ClockSync sync_;
 };
-
-/// Opens the PORT (after resolve_port) and identifies the unit; `store` locates sim: memory.
-std::unique_ptr<Unit> open_unit(const std::string& port, const Store& store);
 
 /// One line naming the faults in a bit set, e.g. "estop (the hardware e-stop was pressed)".
 std::string describe_faults(std::uint32_t bits);

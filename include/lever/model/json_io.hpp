@@ -34,6 +34,11 @@ void write_opt(nlohmann::json& j, const char* key, const std::optional<T>& v, Em
   else if (empty == Empty::null) j[key] = nullptr;
 }
 
+/// v as a JSON number written as an integer when it is whole (|v| < 2^53), else as a decimal: for
+/// fields lever has always stored as whole numbers where they are whole (minutes from a template,
+/// a rounded step rate, hours of a rule), so that their stored text stays as it was.
+nlohmann::json whole_or_decimal(double v);
+
 /// What a read-then-written document lost or changed, compared as stored text with null and absent
 /// taken as the same (the schemas give them one meaning) and numbers by value (1 is 1.0); empty when nothing. For the round-trip
 /// check at the store boundary (LEVER_MODEL_CHECK) and the model's tests.

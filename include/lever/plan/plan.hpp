@@ -1,5 +1,5 @@
-// Plan documents (plans/<athlete>.json, schemas/plan.schema.json): building one from a template, the
-// candidate and unit-capacity checks, and the clinician's actions on it. Pure: no store access.
+// Plans (plans/<athlete>.json, schemas/plan.schema.json; model::Plan): building one from a template,
+// the candidate and unit-capacity checks, and the clinician's actions on it. Pure: no store access.
 #pragma once
 #include <optional>
 #include <string>
@@ -32,15 +32,15 @@ struct UnitCapacity {
 /// Refuses (Error(safety)) a severe presentation or an athlete with a blocking flag: domain.md,
 /// "mild-to-moderate presentation only"; swelling or suspected structural injury are not candidates.
 /// Throws Error(usage) for a severity that is neither mild, moderate nor severe.
-void check_candidate(const nlohmann::json& athlete, const std::string& severity);
+void check_candidate(const model::Athlete& athlete, const std::string& severity);
 
-/// Builds a plan document for the athlete from a valid template (see template_problems).
-nlohmann::json build_plan(const PlanRequest& req, const nlohmann::json& athlete, const nlohmann::json& tmpl,
-                          const std::optional<UnitCapacity>& unit, const std::string& user, TimePoint now);
+/// Builds a plan for the athlete from a valid template (see template_problems).
+model::Plan build_plan(const PlanRequest& req, const model::Athlete& athlete, const nlohmann::json& tmpl,
+                       const std::optional<UnitCapacity>& unit, const std::string& user, TimePoint now);
 
 /// Refuses (Error(safety)) a plan with a step the unit cannot deliver, naming the numbers; never clamps.
 /// `mass_kg` is the athlete's current mass.
-void check_capacity(const nlohmann::json& plan, double mass_kg, const UnitCapacity& unit);
+void check_capacity(const model::Plan& plan, double mass_kg, const UnitCapacity& unit);
 
 /// Schema issues, then consistency: steps numbered 1..n, current_step within them, id = athlete_id.
 std::vector<SchemaIssue> plan_problems(const nlohmann::json& plan);
@@ -50,27 +50,27 @@ void require_valid_plan(const nlohmann::json& plan, const std::string& what);
 
 /// Stores the engine's new decisions in the plan (history entries by "engine", requested by `user`)
 /// and updates its state. Returns the new history entries.
-std::vector<nlohmann::json> apply_evaluation(nlohmann::json& plan, const Evaluation& ev, const std::string& user,
-                                             TimePoint now);
+std::vector<model::HistoryEntry> apply_evaluation(model::Plan& plan, const Evaluation& ev, const std::string& user,
+                                                  TimePoint now);
 
 /// A clinician's override: either a step, or a decision replacing the engine's latest one (progress,
 /// hold or regress from the step that decision started at). Error(usage) for an empty reason or a step
 /// out of range; Error(safety) on a suspended plan. Returns the history entry.
-nlohmann::json override_plan(nlohmann::json& plan, std::optional<int> step, std::optional<Verdict> decision,
-                             const std::string& reason, const std::string& user, TimePoint now);
+model::HistoryEntry override_plan(model::Plan& plan, std::optional<int> step, std::optional<Verdict> decision,
+                                  const std::string& reason, const std::string& user, TimePoint now);
 
 /// Suspends the plan with a clinician's reason; returns the history entry.
-nlohmann::json suspend_plan(nlohmann::json& plan, const std::string& reason, const std::string& user, TimePoint now);
+model::HistoryEntry suspend_plan(model::Plan& plan, const std::string& reason, const std::string& user, TimePoint now);
 
 /// Resumes a suspended plan (optionally at another step) with a clinician's reason. Error(safety) while
 /// the athlete still has a blocking flag. Returns the history entry.
-nlohmann::json resume_plan(nlohmann::json& plan, const nlohmann::json& athlete, const std::string& reason,
-                           std::optional<int> step, const std::string& user, TimePoint now);
+model::HistoryEntry resume_plan(model::Plan& plan, const model::Athlete& athlete, const std::string& reason,
+                                std::optional<int> step, const std::string& user, TimePoint now);
 
 /// Parses "progress", "hold" or "regress" for an override; Error(usage) otherwise.
 Verdict parse_override_decision(const std::string& s);
 
 /// "15 % (step 3)": how messages name a step of the plan.
-std::string step_name(const nlohmann::json& plan, int step);
+std::string step_name(const model::Plan& plan, int step);
 
 }  // namespace lever::plan

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "lever/model/plan.hpp"
 #include "lever/util/time.hpp"
 
 namespace lever::plan {
@@ -25,7 +26,7 @@ struct RestCheck {
 
 /// Judges `now` against the plan's min_rest_days (calendar days in the local zone: not before the
 /// day after the last session plus the rest days) and sessions_per_week (any rolling 7 days).
-RestCheck rest_check(const nlohmann::json& plan, const std::vector<TimePoint>& session_starts, TimePoint now);
+RestCheck rest_check(const model::Plan& plan, const std::vector<TimePoint>& session_starts, TimePoint now);
 
 /// The local midnight `days` calendar days after the day of t.
 TimePoint local_day_start(TimePoint t, int days);

@@ -10,6 +10,7 @@
 #include "lever/plan/engine.hpp"
 #include "lever/plan/plan.hpp"
 #include "lever/store/store.hpp"
+#include "lever/store/writer.hpp"
 #include "lever/util/error.hpp"
 
 namespace lever::plan {
@@ -32,20 +33,26 @@ std::optional<std::string> follow_up_note(const Store& store, const nlohmann::js
 /// Brings the athlete's plan, if any, up to what its evidence implies (update_plan under the lock)
 /// and returns the decisions it stored (none when nothing changed or there is no plan). Every
 /// command that shows or uses a plan calls this first, so none sees a stale decision.
-std::vector<nlohmann::json> refresh_plan(Store& store, const std::string& athlete, const std::string& user, TimePoint now);
+std::vector<model::HistoryEntry> refresh_plan(Store& store, const std::string& athlete, const std::string& user, TimePoint now);
 
 /// Everything the engine reads for one athlete: sessions and the corrected pain log. Throws
 /// Error(invalid_data) naming the file (and line) when any of it cannot be read: the engine never
 /// decides on partial evidence.
-EngineInput engine_input(const Store& store, const nlohmann::json& plan, const nlohmann::json& athlete, TimePoint now);
+EngineInput engine_input(const Store& store, const model::Plan& plan, const model::Athlete& athlete, TimePoint now);
 
 /// The same with the athlete's sessions already read (the overviews read every session once).
-EngineInput engine_input(const Store& store, const nlohmann::json& plan, const nlohmann::json& athlete, TimePoint now,
+EngineInput engine_input(const Store& store, const model::Plan& plan, const model::Athlete& athlete, TimePoint now,
                          std::vector<SessionSummary> sessions);
+
+/// A decision stored for one athlete's plan.
+struct StoredDecision {
+  std::string athlete;        ///< whose plan
+  model::HistoryEntry entry;  ///< the history entry stored
+};
 
 /// What bringing every plan up to its evidence did (refresh_all_plans).
 struct RefreshAll {
-  std::vector<nlohmann::json> added;    ///< the decisions stored, each with its "athlete_id"
+  std::vector<StoredDecision> added;    ///< the decisions stored
   std::vector<std::string> not_decided; ///< why a plan could not be brought up to date (evidence unreadable)
 };
 
@@ -60,28 +67,28 @@ RefreshAll refresh_all_plans(Store& store, const std::string& user, TimePoint no
 std::optional<UnitCapacity> resolve_unit(const Store& store, const std::string& unit_flag, std::string& why);
 
 /// The athlete's plan, or Error(not_found) with a hint to create one.
-nlohmann::json require_plan(const Store& store, const std::string& athlete);
+model::Plan require_plan(const Store& store, const std::string& athlete);
 
-/// Creates (or with `replace`, replaces) the athlete's plan; the caller holds the lock.
-nlohmann::json create_plan(Store& store, const std::string& athlete, const PlanRequest& req,
+/// Creates (or with `replace`, replaces) the athlete's plan and audits it, with the writer's lock.
+model::Plan create_plan(StoreWriter& w, const std::string& athlete, const PlanRequest& req,
                            const std::string& unit_flag, bool replace, const std::string& user, TimePoint now,
                            std::string& note);
 
 /// The result of bringing a plan up to date.
 struct PlanUpdate {
-  nlohmann::json plan;                ///< the plan after the new decisions
+  model::Plan plan;                   ///< the plan after the new decisions
   Evaluation evaluation;              ///< what the engine said
-  std::vector<nlohmann::json> added;  ///< the history entries just stored
+  std::vector<model::HistoryEntry> added;  ///< the history entries just stored
   std::vector<SessionSummary> sessions;  ///< the athlete's sessions the engine read (callers reuse them: one read)
 };
 
 /// Runs the engine on the athlete's plan and stores its new decisions (idempotent: a session is
-/// decided once), audits them and sets the athlete's review flag on an unacceptable response.
-/// The caller holds the lock.
-PlanUpdate update_plan(Store& store, const std::string& athlete, const std::string& user, TimePoint now);
+/// decided once), audits them and sets the athlete's review flag on an unacceptable response, with
+/// the writer's lock.
+PlanUpdate update_plan(StoreWriter& w, const std::string& athlete, const std::string& user, TimePoint now);
 
-/// Saves a plan after a clinician's action and audits it (action e.g. "plan.override"); caller holds the lock.
-void save_plan(Store& store, const nlohmann::json& plan, const std::string& user, const std::string& action,
+/// Saves a plan after a clinician's action and audits it (action e.g. "plan.override").
+void save_plan(StoreWriter& w, const model::Plan& plan, const std::string& user, const std::string& action,
                const nlohmann::json& details);
 
 }  // namespace lever::plan

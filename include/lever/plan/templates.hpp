@@ -8,7 +8,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "lever/cli/output.hpp"
 #include "lever/store/store.hpp"
 #include "lever/util/json_schema.hpp"
 
@@ -41,9 +40,6 @@ bool is_builtin_template(const std::string& id);
 
 /// One listing row per template: id, title, origin (built-in|store), steps per severity.
 std::vector<nlohmann::json> template_rows(const Store& store);
-
-/// Columns of `plan templates`.
-const std::vector<Column>& template_columns();
 
 /// Parses JSON text read from `what` (a file name), or throws Error(invalid_data) with the position.
 nlohmann::json parse_json_text(const std::string& text, const std::string& what);

@@ -6,7 +6,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "lever/cli/output.hpp"
 #include "lever/model/pain.hpp"
 #include "lever/store/store.hpp"
 
@@ -31,17 +30,5 @@ std::vector<model::PainEntry> pain_entries(const Store& store, const std::string
 /// The athlete report as data: athlete, plan, weekly rows, sessions, decisions and flags.
 /// Error(not_found) for an unknown athlete.
 nlohmann::json athlete_report(Store& store, const std::string& athlete, const ReportOptions& opt);
-
-/// Columns of the report's session list.
-const std::vector<Column>& session_columns();
-
-/// Columns of the report's decision list.
-const std::vector<Column>& decision_columns();
-
-/// Prints the report in the printer's format (table sections, or one JSON document / rows).
-void print_athlete_report(Printer& out, Format format, const nlohmann::json& report);
-
-/// The report as one self-contained HTML page with SVG charts that prints cleanly.
-std::string athlete_report_html(const nlohmann::json& report);
 
 }  // namespace lever::report

@@ -6,7 +6,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "lever/cli/output.hpp"
 #include "lever/model/calibration.hpp"
 #include "lever/store/store.hpp"
 
@@ -36,19 +35,7 @@ model::Calibration pick_calibration_record(const std::vector<model::Calibration>
 /// The report as data: verdict, record details, references, readings, fits, verification points.
 nlohmann::json calibration_report(const Store& store, const std::string& unit, const std::string& record_id);
 
-/// Columns of the verification points (csv/ndjson output; one row per point).
-const std::vector<Column>& certificate_point_columns();
-
-/// Columns of the record details (the report's first section).
-const std::vector<Column>& certificate_detail_columns();
-
-/// The record details of a report as one flat row for the columns above.
+/// The record details of a report as one flat row (its columns: cli/report/calibration.hpp).
 nlohmann::json certificate_details(const nlohmann::json& report);
-
-/// Prints the report: table sections; one JSON document; or the verification points (ndjson, csv).
-void print_calibration_report(Printer& out, Format format, const nlohmann::json& report);
-
-/// The certificate as one self-contained HTML page laid out for one A4 sheet.
-std::string calibration_report_html(const nlohmann::json& report);
 
 }  // namespace lever::report

@@ -6,7 +6,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "lever/cli/output.hpp"
 #include "lever/report/athlete.hpp"
 #include "lever/store/store.hpp"
 
@@ -21,18 +20,9 @@ double follow_up_hours(const nlohmann::json& config);
 std::vector<nlohmann::json> clinic_rows(Store& store, const ReportOptions& opt, TimePoint now_t,
                                         std::vector<std::string>& left_out);
 
-/// Columns of the clinic table.
-const std::vector<Column>& clinic_columns();
-
 /// One row per unit: serial, firmware, last calibration, result, due date and whether it is due.
 /// A unit whose document cannot be read is left out and named in `left_out` (for a warning).
 std::vector<nlohmann::json> unit_rows(const Store& store, TimePoint now_t, int due_within_days,
                                       std::vector<std::string>& left_out);
-
-/// Columns of the units table.
-const std::vector<Column>& unit_columns();
-
-/// The clinic overview as one HTML page (athletes, then units due for calibration).
-std::string clinic_html(const std::vector<nlohmann::json>& athletes, const std::vector<nlohmann::json>& units);
 
 }  // namespace lever::report

@@ -5,7 +5,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "lever/cli/output.hpp"
 #include "lever/report/athlete.hpp"
 #include "lever/store/store.hpp"
 
@@ -14,32 +13,17 @@ namespace lever::report {
 /// One telemetry sample as a trace row with stable columns (faults as one space-separated string).
 nlohmann::json trace_row(const nlohmann::json& sample);
 
-/// Columns of a trace row (ndjson/csv output of the session report).
-const std::vector<Column>& trace_columns();
-
 /// The trace condensed for people: one row per minute, split where the phase changes, with the mean
 /// support (target, measured), speed, incline and cadence, the states seen and every fault seen.
 std::vector<nlohmann::json> trace_minutes(const std::vector<nlohmann::json>& rows);
-
-/// Columns of the condensed trace.
-const std::vector<Column>& trace_minute_columns();
 
 /// Where the faults appear in a trace: one {t_s, faults} per sample whose fault set differs from the
 /// previous sample's and is not empty.
 std::vector<nlohmann::json> fault_onsets(const std::vector<nlohmann::json>& rows);
 
-/// Columns of the session summary record.
-const std::vector<Column>& session_summary_columns();
-
 /// The session report as data: summary, pain check-ins, trace rows, the condensed trace and
 /// warnings (telemetry missing or damaged). Error(not_found) for an unknown session. With
 /// `opt.deidentify` the athlete appears under its pseudonym, without name or free text.
 nlohmann::json session_report(Store& store, const std::string& session_id, const ReportOptions& opt);
-
-/// Prints the report: table sections; one JSON document; or the trace rows (ndjson, csv).
-void print_session_report(Printer& out, Format format, const nlohmann::json& report);
-
-/// The report as one self-contained HTML page with the SVG trace charts.
-std::string session_report_html(const nlohmann::json& report);
 
 }  // namespace lever::report

@@ -7,7 +7,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "lever/cli/output.hpp"
 #include "lever/model/session.hpp"
 #include "lever/model/vocab.hpp"
 #include "lever/util/time.hpp"
@@ -50,9 +49,6 @@ struct DecisionFacts {
 std::vector<nlohmann::json> weekly_rows(const std::vector<SessionFacts>& sessions, const std::vector<PainFacts>& pain,
                                         const std::vector<DecisionFacts>& decisions, double mass_kg,
                                         std::optional<TimePoint> since, std::optional<TimePoint> until);
-
-/// Columns of the weekly table (stable machine names).
-const std::vector<Column>& weekly_columns();
 
 /// Monday 00:00 local time of the week holding t.
 TimePoint week_start(TimePoint t);

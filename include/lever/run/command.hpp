@@ -1,9 +1,15 @@
 // `lever run`: pre-flight, the session records, the control loop and the summary, for cmd/run.cpp.
 #pragma once
+#include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
-#include "lever/cli/context.hpp"
+#include <nlohmann/json.hpp>
+
+#include "lever/run/preflight.hpp"
+#include "lever/run/program.hpp"
+#include "lever/store/store.hpp"
 
 namespace lever::run {
 
@@ -24,7 +30,27 @@ struct RunRequest {
   int loop_hz = 20;                   ///< --loop-hz: control-loop rate (heartbeat rate)
 };
 
-/// Runs the whole command; throws Error with the documented exit code for every refusal or stop.
-void run_command(Context& ctx, const RunRequest& req);
+/// What a run needs from the program around it: the store, who acts, and how results and messages
+/// reach people (cli/run.hpp fills it in from the command line's context).
+struct RunEnv {
+  Store& store;               ///< the store the session is recorded in
+  std::string user;           ///< who acts, for the records and the audit log
+  bool ndjson = false;        ///< --format ndjson: status events go to stdout as the session runs
+  bool live_display = false;  ///< a live status line on stderr (a terminal, no -q)
+  std::function<void(const std::string&)> note;  ///< a note for people on stderr (dropped with -q)
+  std::function<void(const std::string&)> warn;  ///< a warning on stderr
+  /// Shows a dry run: the program (forces for `mass_kg`) and the pre-flight checks.
+  std::function<void(const Program& program, const std::vector<Check>& checks, double mass_kg)> show_dry_run;
+  /// Shows the summary of a finished session document.
+  std::function<void(const nlohmann::json& session)> show_summary;
+};
+
+/// Checks what the request says on its own (the athlete ID; --override-rest goes with --reason);
+/// Error(usage). Runs before the store is opened, so a mistyped command is told so first.
+void check_request(const RunRequest& req);
+
+/// Runs the whole command (check_request first); throws Error with the documented exit code for
+/// every refusal or stop.
+void run_command(const RunEnv& env, const RunRequest& req);
 
 }  // namespace lever::run

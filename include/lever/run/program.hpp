@@ -55,4 +55,7 @@ Program program_from_json(const nlohmann::json& doc, const std::string& what);
 /// The program as JSON (for --dry-run output and the session document).
 nlohmann::json program_json(const Program& p);
 
+/// The commanded support of a session: the highest support of its running phases (else the first phase).
+std::optional<double> session_support_pct(const Program& program);
+
 }  // namespace lever::run

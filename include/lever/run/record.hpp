@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "lever/store/store.hpp"
+#include "lever/store/writer.hpp"
 
 namespace lever::run {
 
@@ -21,8 +22,8 @@ namespace lever::run {
 std::string host_name();
 
 /// Marks every session with status running whose process is gone (same host, pid not alive) as
-/// incomplete, ended at its last telemetry sample; caller holds the lock. Returns their IDs.
-std::vector<std::string> recover_sessions(Store& store, TimePoint now_t);
+/// incomplete, ended at its last telemetry sample, each audited ahead of its save. Returns their IDs.
+std::vector<std::string> recover_sessions(StoreWriter& w, TimePoint now_t);
 
 /// Writes telemetry samples and pain entries to the store from a background thread, in batches of
 /// at most `period_s` seconds; every write takes the lock briefly. The control loop only queues.

@@ -8,7 +8,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "lever/cli/output.hpp"
 #include "lever/device/protocol.hpp"
 #include "lever/plan/knee_load.hpp"
 #include "lever/run/program.hpp"
@@ -44,8 +43,5 @@ private:
   std::map<long, double> at_support_;  // support in tenths of a %, seconds
   std::optional<int> max_pain_;
 };
-
-/// Columns of the session summary record (every format).
-const std::vector<Column>& summary_columns();
 
 }  // namespace lever::run

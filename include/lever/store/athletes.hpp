@@ -6,7 +6,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "lever/cli/output.hpp"
 #include "lever/store/store.hpp"
 
 namespace lever {
@@ -45,12 +44,6 @@ std::vector<std::string> blocking_flags(const nlohmann::json& doc);
 
 /// Loads an athlete or throws Error(not_found) with a hint to list or add athletes.
 nlohmann::json require_athlete(const Store& store, const std::string& id);
-
-/// Columns of `athlete list`.
-const std::vector<Column>& athlete_list_columns();
-
-/// Rows of `athlete show` (one record).
-const std::vector<Column>& athlete_show_columns();
 
 /// A flattened view of an athlete for listings (flags as names, blocking state).
 nlohmann::json athlete_row(const nlohmann::json& doc);

@@ -7,8 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "lever/cli/output.hpp"
 #include "lever/store/store.hpp"
+#include "lever/util/error.hpp"
 
 namespace lever {
 
@@ -29,8 +29,10 @@ struct PainInput {
 
 /// A problem with one field of a pain entry (the import report names line and field).
 struct FieldError {
-  std::string field;    ///< the field, e.g. "score"
-  std::string message;  ///< what is wrong and what is allowed
+  std::string field;        ///< the field, e.g. "score"
+  std::string message;      ///< what is wrong and what is allowed
+  Exit code = Exit::usage;  ///< how a command refusing the entry for it exits: not_found for an athlete or
+                            ///< session that does not exist, invalid_data for another athlete's session
 };
 
 /// Looks up whether athletes and sessions exist, cached across an import.
@@ -65,12 +67,6 @@ struct ImportError {
 /// Structural problems (unknown column, not JSON) are reported in `errors` with their line.
 std::vector<std::pair<long, PainInput>> parse_pain_import(const std::string& text, const std::string& format,
                                                           std::vector<ImportError>& errors);
-
-/// Columns of pain listings.
-const std::vector<Column>& pain_columns();
-
-/// Columns of a correction record (log-pain --void / --amend).
-const std::vector<Column>& correction_columns();
 
 /// The CSV/NDJSON field names an import accepts (canonical names; "athlete" and "session" are aliases).
 const std::vector<std::string>& pain_import_fields();

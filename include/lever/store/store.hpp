@@ -116,10 +116,6 @@ public:
   /// Appends many records to several logs all-or-nothing, even across a crash (journalled).
   void append_batch(const Collection& c, const std::vector<std::pair<std::string, nlohmann::json>>& records);
 
-  /// Records who did what to which record in the audit log (caller holds the lock).
-  void audit(const std::string& user, const std::string& action, const std::string& target,
-             const nlohmann::json& details = nlohmann::json::object());
-
   /// The store configuration (store.json "config"), empty when the store is new.
   nlohmann::json config() const;
   /// Replaces the store configuration (caller holds the lock).
@@ -132,6 +128,10 @@ public:
   std::vector<StoreProblem> check() const;
 
 private:
+  friend class StoreWriter;  // the one path that audits changes (lever/store/writer.hpp)
+  /// Records who did what to which record in the audit log (caller holds the lock).
+  void audit(const std::string& user, const std::string& action, const std::string& target,
+             const nlohmann::json& details = nlohmann::json::object());
   void ensure_created();
   void recover_journal();
   void check_journals(std::vector<StoreProblem>& out) const;

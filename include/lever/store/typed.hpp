@@ -5,10 +5,12 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "lever/store/store.hpp"
+#include "lever/store/writer.hpp"
 
 namespace lever {
 
@@ -35,10 +37,10 @@ std::optional<T> load_as(const Store& store, const std::string& id) {
   return from_stored<T>(*doc, std::string(T::kCollection) + " '" + id + "'");
 }
 
-/// Validates and writes a typed document under its ID (caller holds the lock).
+/// Validates and writes a typed document under its ID through the one audited write path.
 template <class T>
-void save_as(Store& store, const T& value) {
-  store.save(collection(std::string(T::kCollection)), value.id, nlohmann::json(value));
+void save_as(StoreWriter& w, const T& value, const std::vector<AuditEntry>& audit) {
+  w.save(collection(std::string(T::kCollection)), value.id, nlohmann::json(value), audit);
 }
 
 }  // namespace lever

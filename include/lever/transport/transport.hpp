@@ -2,17 +2,12 @@
 // (product.md): /dev/ttyUSB0, serial:/dev/ttyUSB0?baud=115200, tcp:HOST:PORT, pty:PATH, sim:?k=v&...
 #pragma once
 #include <cstddef>
-#include <filesystem>
 #include <map>
 #include <memory>
 #include <string>
 #include <string_view>
 
-#include "lever/device/clock.hpp"
-
-namespace lever {
-class Store;
-}
+#include "lever/util/clock.hpp"
 
 namespace lever::transport {
 
@@ -31,7 +26,7 @@ public:
   virtual const std::string& name() const = 0;
 };
 
-/// A parsed PORT string.
+/// A parsed PORT string (parse_port and the opening by name are in sim/open_port.hpp).
 struct PortSpec {
   enum class Kind { serial, tcp, pty, sim };
   Kind kind = Kind::serial;                   ///< which transport
@@ -41,16 +36,6 @@ struct PortSpec {
   int baud = 115200;                          ///< serial line rate
   std::map<std::string, std::string> options; ///< sim options (faults, seed, time-scale, clock, ...)
 };
-
-/// Parses a PORT string; throws Error(usage) naming the accepted forms. Never guesses.
-PortSpec parse_port(const std::string& text);
-
-/// The PORT to use: `flag` (--port), then $LEVER_PORT, then the store config key "port";
-/// with none, Error(usage) explaining how to choose one (never a silent simulator).
-std::string resolve_port(const std::string& flag, const Store& store);
-
-/// Opens the transport a PortSpec names. `store_dir` locates the simulator's memory for `sim:`.
-std::unique_ptr<Transport> open_transport(const PortSpec& spec, const std::filesystem::path& store_dir);
 
 /// Opens a pseudo-terminal (or any tty) with plain POSIX termios, raw, at `baud`, locked (flock).
 std::unique_ptr<Transport> open_pty(const std::string& path, int baud, const std::string& name);

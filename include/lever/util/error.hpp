@@ -32,6 +32,9 @@ private:
   std::string hint_;
 };
 
+/// Prints a warning on stderr ("lever: warning: ..."), control characters shown escaped; always shown.
+void print_warning(const std::string& msg);
+
 /// Converts an exit code to the process status.
 constexpr int to_int(Exit e) noexcept { return static_cast<int>(e); }
 

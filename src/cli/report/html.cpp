@@ -1,10 +1,10 @@
-#include "lever/report/html.hpp"
+#include "lever/cli/report/html.hpp"
 
 #include <sys/stat.h>
 
 #include <sstream>
 
-#include "lever/report/svg.hpp"
+#include "lever/cli/report/svg.hpp"
 #include "lever/util/fs.hpp"
 
 namespace lever::report {

@@ -1,11 +1,10 @@
 // The athlete report as a self-contained HTML page with SVG charts.
 #include <fmt/format.h>
 
+#include "lever/cli/report/athlete.hpp"
+#include "lever/cli/report/html.hpp"
+#include "lever/cli/report/svg.hpp"
 #include "lever/plan/engine.hpp"
-#include "lever/report/athlete.hpp"
-#include "lever/report/html.hpp"
-#include "lever/report/svg.hpp"
-#include "lever/report/weekly.hpp"
 #include "lever/util/error.hpp"
 
 using nlohmann::json;

@@ -1,11 +1,11 @@
-#include "lever/device/clock.hpp"
+#include "lever/util/clock.hpp"
 
 #include <poll.h>
 #include <time.h>
 
 #include <cmath>
 
-#include "lever/device/signals.hpp"
+#include "lever/util/signals.hpp"
 
 namespace lever::device {
 

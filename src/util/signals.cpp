@@ -1,4 +1,4 @@
-#include "lever/device/signals.hpp"
+#include "lever/util/signals.hpp"
 
 #include <fcntl.h>
 #include <poll.h>

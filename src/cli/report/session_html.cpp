@@ -4,9 +4,9 @@
 
 #include <fmt/format.h>
 
-#include "lever/report/html.hpp"
-#include "lever/report/session.hpp"
-#include "lever/report/svg.hpp"
+#include "lever/cli/report/html.hpp"
+#include "lever/cli/report/session.hpp"
+#include "lever/cli/report/svg.hpp"
 
 using nlohmann::json;
 

@@ -1,10 +1,11 @@
-#include "lever/report/svg.hpp"
+#include "lever/cli/report/svg.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
 #include <fmt/format.h>
+
 
 namespace lever {
 

@@ -2,9 +2,10 @@
 // cannot be mistaken for a certificate when the attempt failed or was aborted.
 #include <fmt/format.h>
 
+#include "lever/cli/report/calibration.hpp"
+#include "lever/cli/report/html.hpp"
+#include "lever/cli/report/svg.hpp"
 #include "lever/report/calibration.hpp"
-#include "lever/report/html.hpp"
-#include "lever/report/svg.hpp"
 
 using nlohmann::json;
 

@@ -1,10 +1,11 @@
+#include "lever/sim/open_port.hpp"
+
 #include <cstdlib>
 
 #include <fmt/format.h>
 
 #include "lever/sim/sim_transport.hpp"
 #include "lever/store/store.hpp"
-#include "lever/transport/transport.hpp"
 #include "lever/util/error.hpp"
 #include "lever/util/number.hpp"
 #include "lever/util/text.hpp"
@@ -131,3 +132,14 @@ std::unique_ptr<Transport> open_transport(const PortSpec& spec, const std::files
 }
 
 }  // namespace lever::transport
+
+namespace lever::device {
+
+std::unique_ptr<Unit> open_unit(const std::string& port, const Store& store) {
+  auto spec = transport::parse_port(port);
+  auto unit = std::make_unique<Unit>(transport::open_transport(spec, store.dir()));
+  unit->identify();
+  return unit;
+}
+
+}  // namespace lever::device

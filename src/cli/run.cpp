@@ -1,23 +1,29 @@
-#include "lever/run/report.hpp"
+#include "lever/cli/run.hpp"
 
-#include <algorithm>
 #include <cmath>
+#include <iostream>
 
 #include <fmt/format.h>
 
 #include "lever/plan/knee_load.hpp"
-#include "lever/run/summary.hpp"
 
 namespace lever::run {
 
 using nlohmann::json;
 
-std::optional<double> session_support_pct(const Program& program) {
-  std::optional<double> s;
-  for (const auto& p : program.phases)
-    if (p.kind == "run") s = std::max(s.value_or(0.0), p.support_pct);
-  if (!s && !program.phases.empty()) s = program.phases.front().support_pct;
-  return s;
+RunEnv run_env(Context& ctx) {
+  return RunEnv{
+      .store = ctx.store(),
+      .user = ctx.user(),
+      .ndjson = ctx.format() == Format::ndjson,
+      .live_display = ctx.stderr_tty() && !ctx.g.quiet,
+      .note = [&ctx](const std::string& msg) { ctx.note(msg); },
+      .warn = [&ctx](const std::string& msg) { ctx.warn(msg); },
+      .show_dry_run = [&ctx](const Program& program, const std::vector<Check>& checks, double mass_kg) {
+        print_dry_run(ctx, program, checks, mass_kg);
+      },
+      .show_summary = [&ctx](const json& session) { print_summary(ctx, session); },
+  };
 }
 
 void print_dry_run(Context& ctx, const Program& program, const std::vector<Check>& checks, double mass_kg) {
@@ -47,6 +53,30 @@ void print_dry_run(Context& ctx, const Program& program, const std::vector<Check
   ctx.out().records(check_cols, rows);
 }
 
+const std::vector<Column>& summary_columns() {
+  static const std::vector<Column> c = {
+      {"session_id", "Session"},
+      {"athlete_id", "Athlete"},
+      {"status", "Status"},
+      {"stop_reason", "Stop reason"},
+      {"planned_duration_s", "Planned (s)", CellKind::decimal1},
+      {"duration_s", "Actual (s)", CellKind::decimal1},
+      {"run_s", "Running (s)", CellKind::decimal1},
+      {"planned_distance_km", "Planned distance (km)", CellKind::decimal2},
+      {"distance_km", "Distance (km)", CellKind::decimal2},
+      {"steps", "Steps"},
+      {"cadence_spm", "Cadence (spm)", CellKind::decimal1},
+      {"cadence_target_spm", "Cadence target (spm)", CellKind::decimal1},
+      {"support_pct", "Support", CellKind::percent},
+      {"measured_support_pct", "Measured support", CellKind::percent},
+      {"time_at_support_text", "Time at support"},
+      {"knee_load", "Knee-load index", CellKind::decimal1},
+      {"max_pain_during", "Max pain during"},
+      {"exit_code", "Exit code"},
+  };
+  return c;
+}
+
 json summary_row(const json& s) {
   json row = {{"session_id", s.value("id", "")}, {"athlete_id", s.value("athlete_id", "")}};
   for (const auto& c : summary_columns()) {
@@ -61,6 +91,19 @@ json summary_row(const json& s) {
   row["time_at_support"] = s.contains("time_at_support") ? s["time_at_support"] : json::array();
   row["final_state"] = s.value("final_state", "");
   return row;
+}
+
+void print_summary(Context& ctx, const json& session) {
+  json row = summary_row(session);
+  if (ctx.format() == Format::ndjson) {
+    json e = row;
+    e["event"] = "end";
+    std::cout << e.dump() << '\n' << std::flush;
+  } else if (ctx.format() == Format::json) {
+    ctx.out().json_value(row);
+  } else {
+    ctx.out().record(summary_columns(), row);
+  }
 }
 
 }  // namespace lever::run

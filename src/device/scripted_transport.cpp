@@ -1,10 +1,10 @@
-#include "lever/transport/fake.hpp"
+#include "lever/device/scripted_transport.hpp"
 
 #include <cstring>
 
 #include "lever/util/error.hpp"
 
-namespace lever::transport {
+namespace lever::device {
 
 ScriptedTransport::ScriptedTransport(Script script) : script_(std::move(script)) {}
 
@@ -16,7 +16,7 @@ void ScriptedTransport::write(std::string_view bytes) {
   }
 }
 
-size_t ScriptedTransport::read(char* buf, size_t cap, device::Nanos timeout) {
+size_t ScriptedTransport::read(char* buf, size_t cap, Nanos timeout) {
   if (pulled_) throw Error(Exit::unit_unavailable, "lost the link to the unit on fake: (cable pulled)", "");
   if (pending_.empty()) {
     clock_.sleep_until(clock_.now() + timeout);  // nothing will ever arrive by itself: time just passes
@@ -28,13 +28,13 @@ size_t ScriptedTransport::read(char* buf, size_t cap, device::Nanos timeout) {
   return n;
 }
 
-std::string fake_ack(const device::Frame& f, std::uint16_t seq, std::vector<std::pair<std::string, std::string>> fields) {
-  device::Frame a;
+std::string fake_ack(const Frame& f, std::uint16_t seq, std::vector<std::pair<std::string, std::string>> fields) {
+  Frame a;
   a.seq = seq;
   a.verb = "ACK";
   a.add("ref", std::to_string(f.seq));
   for (auto& [k, v] : fields) a.add(k, v);
-  return device::encode(a);
+  return encode(a);
 }
 
-}  // namespace lever::transport
+}  // namespace lever::device
