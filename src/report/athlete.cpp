@@ -59,13 +59,14 @@ json acute_chronic_note(const std::vector<SessionFacts>& sessions) {
 
 }  // namespace
 
-std::vector<model::PainEntry> pain_entries(const Store& store, const std::string& athlete) {
+PainEntries read_pain_entries(const Store& store, const std::string& athlete) {
   auto log = read_pain_log(store, athlete);
-  warn_unreadable(log.problems);
-  std::vector<model::PainEntry> entries;
-  entries.reserve(log.entries.size());
-  for (const auto& e : log.entries) entries.push_back(from_stored<model::PainEntry>(e, fmt::format("a pain entry of athlete '{}'", athlete)));
-  return entries;
+  PainEntries out;
+  out.entries.reserve(log.entries.size());
+  for (const auto& e : log.entries)
+    out.entries.push_back(from_stored<model::PainEntry>(e, fmt::format("a pain entry of athlete '{}'", athlete)));
+  out.problems = std::move(log.problems);
+  return out;
 }
 
 namespace {
@@ -146,7 +147,9 @@ json athlete_report(Store& store, const std::string& athlete, const ReportOption
   json session_rows = json::array();
   read_athlete_sessions(store, athlete, window, sessions, session_rows);
   std::vector<PainFacts> pain;
-  for (const auto& e : pain_entries(store, athlete))
+  auto log = read_pain_entries(store, athlete);
+  warn_unreadable(log.problems);
+  for (const auto& e : log.entries)
     if (window.contains(e.at.at)) pain.push_back({e.at.at, e.score, e.when});
   std::vector<DecisionFacts> decisions;
   json plan;

@@ -1,7 +1,6 @@
 #include "lever/report/pain_export.hpp"
 
 #include "lever/store/athletes.hpp"
-#include "lever/store/pain_log.hpp"
 
 namespace lever::report {
 
@@ -9,18 +8,19 @@ PainExport pain_export(Store& store, const std::string& athlete, const ReportOpt
   require_athlete(store, athlete);
   std::string shown = o.deidentify ? pseudonym(pseudonym_salt(store), athlete) : athlete;
   PainExport r;
-  auto log = read_pain_log(store, athlete);
+  auto log = read_pain_entries(store, athlete);
   r.problems = std::move(log.problems);
   for (auto& e : log.entries) {
-    auto t = parse_iso(e.value("at", ""));
-    if (!t || (o.since && *t < *o.since) || (o.until && *t > *o.until)) continue;
-    e.erase("schema_version");
-    e["athlete_id"] = shown;
+    const TimePoint t = e.at.at;
+    if ((o.since && t < *o.since) || (o.until && t > *o.until)) continue;
+    e.athlete_id = shown;
+    nlohmann::json row = e;  // the entry as stored
+    row.erase("schema_version");
     if (o.deidentify) {
-      e.erase("note");
-      e.erase("by");
+      row.erase("note");
+      row.erase("by");
     }
-    r.rows.push_back(std::move(e));
+    r.rows.push_back(std::move(row));
   }
   return r;
 }

@@ -9,6 +9,7 @@
 #include "lever/model/athlete.hpp"
 #include "lever/model/session.hpp"
 #include "lever/report/fields.hpp"
+#include "lever/store/pain_log.hpp"
 #include "lever/store/typed.hpp"
 #include "lever/util/error.hpp"
 
@@ -213,8 +214,9 @@ json session_report(Store& store, const std::string& sid, const ReportOptions& o
                                    "(the next 'lever run' marks it incomplete)",
                                    sid));
 
-  const auto entries = pain_entries(store, athlete);
-  const auto pain = check_ins(entries, doc, sid);
+  const auto log = read_pain_entries(store, athlete);
+  warn_unreadable(log.problems);
+  const auto pain = check_ins(log.entries, doc, sid);
   if (!doc.max_pain_during)
     if (auto worst = worst_during(pain)) s["max_pain_during"] = *worst;
 

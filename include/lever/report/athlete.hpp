@@ -24,8 +24,14 @@ std::string pseudonym(const std::string& salt, const std::string& id);
 /// The store's pseudonym salt, created (under the lock) on first use.
 std::string pseudonym_salt(Store& store);
 
-/// The athlete's pain log with its corrections applied, as entries; damaged lines are named on stderr.
-std::vector<model::PainEntry> pain_entries(const Store& store, const std::string& athlete);
+/// An athlete's pain log with its corrections applied, as entries.
+struct PainEntries {
+  std::vector<model::PainEntry> entries;  ///< the corrected entries, in log order (voided ones left out)
+  std::vector<StoreProblem> problems;     ///< lines that could not be read (left out; the caller names them)
+};
+
+/// Reads an athlete's whole pain log, corrected, as entries.
+PainEntries read_pain_entries(const Store& store, const std::string& athlete);
 
 /// The athlete report as data: athlete, plan, weekly rows, sessions, decisions and flags.
 /// Error(not_found) for an unknown athlete.
