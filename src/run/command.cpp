@@ -197,7 +197,7 @@ void run_command(const RunEnv& env, const RunRequest& r) {
                   {"profile", pf.profile}, {"pain_limit_during", pf.during_limit}, {"pain_before", *pf.pain_before},
                   {"mass_kg", athlete.value("mass_kg", 0.0)}, {"program", program_json(program)}};
   if (auto sp = session_support_pct(program)) session["support_pct"] = *sp;
-  session["calibration"] = {{"record", calibration.record ? (*calibration.record)["id"] : json(nullptr)},
+  session["calibration"] = {{"record", calibration.record ? json(calibration.record->id) : json(nullptr)},
                             {"override", calibration.ok ? json(nullptr)
                                                         : json{{"problem", calibration.problem}, {"reason", r.allow_uncalibrated}}}};
   {
