@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "lever/model/program_helpers.hpp"
 #include "lever/store/schemas.hpp"
 #include "lever/util/error.hpp"
 #include "lever/util/text.hpp"
@@ -80,17 +81,17 @@ Program program_from_args(double support_pct, double speed_kmh, double incline_p
 
 std::vector<SchemaIssue> program_problems(const json& doc) {
   auto issues = schemas::validator("program.schema.json").validate(doc);
-  if (!issues.empty() || !doc.contains("phases")) return issues;
+  if (!issues.empty()) return issues;
+  const auto file = doc.get<model::ProgramFile>();
   // The text rule: names are shown on the live line and in tables, so they hold no control characters.
-  auto name_rule = [&](const json& obj, const std::string& pointer) {
-    if (obj.contains("name") && obj["name"].is_string())
-      if (auto why = text_problem(obj["name"].get<std::string>(), TextKind::name); !why.empty())
-        issues.push_back({pointer + "/name", why});
+  auto name_rule = [&](const std::optional<std::string>& name, const std::string& pointer) {
+    if (!name) return;
+    if (auto why = text_problem(*name, TextKind::name); !why.empty()) issues.push_back({pointer + "/name", why});
   };
-  name_rule(doc, "");
-  for (size_t i = 0; i < doc["phases"].size(); ++i) name_rule(doc["phases"][i], fmt::format("/phases/{}", i));
+  name_rule(file.name, "");
+  for (size_t i = 0; i < file.phases.size(); ++i) name_rule(file.phases[i].name, fmt::format("/phases/{}", i));
   double total = 0;
-  for (const auto& ph : doc["phases"]) total += ph["duration_s"].get<double>();
+  for (const auto& ph : file.phases) total += ph.duration_s;
   if (total > 4 * 3600) issues.push_back({"/phases", fmt::format("the phases last {:g} min; a session lasts at most 240 min", total / 60)});
   return issues;
 }
@@ -103,22 +104,15 @@ Program program_from_json(const json& doc, const std::string& what) {
     throw Error(Exit::invalid_data, fmt::format("{} is not a valid session program: {}", what, all),
                 "see schemas/program.schema.json and lever-run(1), PROGRAMS");
   }
+  const auto file = doc.get<model::ProgramFile>();
   Program p;
   p.source = what;
-  p.name = doc.value("name", what);
+  p.name = file.name.value_or(what);
   int n = 0;
-  for (const auto& ph : doc["phases"]) {
+  for (const auto& ph : file.phases) {
     ++n;
-    Phase x;
-    x.kind = model::parse<PhaseKind>(ph.value("kind", "run")).value();  // the schema's enum: PhaseKind's names
-    x.name = ph.value("name", fmt::format("{} {}", model::name(x.kind), n));
-    x.duration_s = ph["duration_s"].get<double>();
-    x.support_pct = ph["support_pct"].get<double>();
-    x.speed_kmh = ph["speed_kmh"].get<double>();
-    x.incline_pct = ph.value("incline_pct", 0.0);
-    if (ph.contains("cadence_target_spm") && ph["cadence_target_spm"].is_number())
-      x.cadence_target_spm = ph["cadence_target_spm"].get<double>();
-    p.phases.push_back(x);
+    const std::string name = ph.name ? *ph.name : fmt::format("{} {}", model::name(ph.kind), n);
+    p.phases.push_back({name, ph.kind, ph.duration_s, ph.support_pct, ph.speed_kmh, ph.incline_pct, ph.cadence_target_spm});
   }
   return p;
 }
