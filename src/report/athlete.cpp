@@ -5,14 +5,16 @@
 
 #include <fmt/format.h>
 
-#include "lever/plan/engine.hpp"
+#include "lever/model/athlete.hpp"
+#include "lever/model/plan.hpp"
+#include "lever/model/session.hpp"
 #include "lever/plan/knee_load.hpp"
-#include "lever/plan/service.hpp"
-#include "lever/store/pain_log.hpp"
-#include "lever/store/athletes.hpp"
-#include "lever/store/session_reader.hpp"
+#include "lever/report/fields.hpp"
 #include "lever/report/weekly.hpp"
-#include "lever/util/error.hpp"
+#include "lever/store/athletes.hpp"
+#include "lever/store/pain_log.hpp"
+#include "lever/store/session_reader.hpp"
+#include "lever/store/typed.hpp"
 
 namespace lever::report {
 
@@ -57,76 +59,115 @@ json acute_chronic_note(const std::vector<SessionFacts>& sessions) {
 
 }  // namespace
 
-json athlete_report(Store& store, const std::string& athlete, const ReportOptions& opt) {
-  json a = require_athlete(store, athlete);
-  std::string shown_id = opt.deidentify ? pseudonym(pseudonym_salt(store), athlete) : athlete;
-  auto in_range = [&](TimePoint t) { return (!opt.since || t >= *opt.since) && (!opt.until || t <= *opt.until); };
-  std::vector<SessionFacts> sessions;
-  json session_rows = json::array();
-  SessionQuery q;
-  q.athlete = athlete;
-  q.fields = {"id", "started_at", "status", "plan_step", "stop_reason", "run_minutes", "run_s", "duration_s",
-              "support_pct", "measured_support_pct", "knee_load", "max_pain_during"};
-  for (const auto& d : read_sessions(store, q)) {
-    const json* doc = &d;
-    auto f = session_facts(*doc);
-    if (!in_range(f.started_at)) continue;
-    sessions.push_back(f);
-    json row = {{"id", f.id}, {"started_at", doc->value("started_at", "")}, {"status", f.status},
-                {"plan_step", doc->value("plan_step", json())}, {"run_minutes", f.run_minutes},
-                {"support_pct", f.support_pct ? json(*f.support_pct) : json()},
-                {"measured_support_pct", f.measured_support_pct ? json(*f.measured_support_pct) : json()},
-                {"knee_load", f.knee_load ? json(*f.knee_load) : json()},
-                {"max_pain_during", f.max_pain_during ? json(*f.max_pain_during) : json()},
-                {"stop_reason", doc->value("stop_reason", json())}};
-    session_rows.push_back(row);
-  }
-  std::sort(session_rows.begin(), session_rows.end(), [](const json& x, const json& y) { return x["started_at"] < y["started_at"]; });
-  std::vector<PainFacts> pain;
+std::vector<model::PainEntry> pain_entries(const Store& store, const std::string& athlete) {
   auto log = read_pain_log(store, athlete);
   warn_unreadable(log.problems);
-  for (const auto& e : log.entries) {
-    auto t = parse_iso(e.value("at", ""));
-    if (t && in_range(*t)) pain.push_back({*t, e.value("score", 0), e.value("when", "")});
+  std::vector<model::PainEntry> entries;
+  entries.reserve(log.entries.size());
+  for (const auto& e : log.entries) entries.push_back(from_stored<model::PainEntry>(e, fmt::format("a pain entry of athlete '{}'", athlete)));
+  return entries;
+}
+
+namespace {
+
+// The report's window: [--since, --until], either end open.
+struct Window {
+  std::optional<TimePoint> since, until;
+  bool contains(TimePoint t) const { return (!since || t >= *since) && (!until || t <= *until); }
+};
+
+// The athlete as the report shows it: a pseudonym and no name when de-identified.
+json athlete_summary(const model::Athlete& a, const std::string& shown_id, bool deidentify) {
+  json flags = json::array();
+  for (const auto& f : a.flags) flags.push_back(f.flag);
+  json out = {{"id", shown_id}, {"mass_kg", a.mass_kg}, {"side", or_null(a.side)}, {"cadence_spm", or_null(a.cadence_spm)},
+              {"flags", flags}, {"blocked", !a.blocking_flags().empty()}};
+  if (!deidentify && a.name) out["name"] = *a.name;
+  return out;
+}
+
+// One row of the session list.
+json session_row(const model::Session& s, const SessionFacts& f) {
+  return {{"id", f.id}, {"started_at", s.started_at}, {"status", f.status}, {"plan_step", or_null(s.plan_step)},
+          {"run_minutes", f.run_minutes}, {"support_pct", or_null(f.support_pct)},
+          {"measured_support_pct", or_null(f.measured_support_pct)}, {"knee_load", or_null(f.knee_load)},
+          {"max_pain_during", or_null(f.max_pain_during)}, {"stop_reason", or_null(s.stop_reason)}};
+}
+
+// The athlete's sessions in the window: their facts (in ID order, as the weekly sums add them) and
+// their rows (by start).
+void read_athlete_sessions(const Store& store, const std::string& athlete, const Window& window,
+                           std::vector<SessionFacts>& facts, json& rows) {
+  SessionQuery q;
+  q.athlete = athlete;
+  q.fields = {"id", "athlete_id", "started_at", "status", "plan_step", "stop_reason", "run_s", "duration_s",
+              "support_pct", "measured_support_pct", "knee_load", "max_pain_during"};
+  std::vector<model::Session> sessions;
+  for (const auto& d : read_sessions(store, q)) {
+    auto s = d.get<model::Session>();  // cut down to the fields above: no round trip to check
+    if (!window.contains(s.started_at.at)) continue;
+    facts.push_back(session_facts(s));
+    sessions.push_back(std::move(s));
   }
+  std::vector<size_t> order(sessions.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(),
+            [&](size_t x, size_t y) { return sessions[x].started_at.text < sessions[y].started_at.text; });
+  for (size_t i : order) rows.push_back(session_row(sessions[i], facts[i]));
+}
+
+// The plan's state for the report's plan section.
+json plan_summary(const model::Plan& plan) {
+  const model::PlanStep* current = plan.step(plan.current_step);
+  return {{"profile", plan.profile}, {"status", plan.status}, {"current_step", plan.current_step},
+          {"steps", plan.steps.size()}, {"support_pct", current ? json(current->support_pct) : json()}};
+}
+
+// What a history entry was, in one word: the decision, else its kind.
+std::string history_word(const model::HistoryEntry& h) {
+  if (h.kind != model::HistoryKind::decision) return std::string(model::name(h.kind));
+  return h.decision ? std::string(model::name(*h.decision)) : "decision";
+}
+
+// One row of the decision list; de-identified, without the reason and with "clinician" for a name.
+json decision_row(const model::HistoryEntry& h, bool deidentify) {
+  json by = deidentify ? json(h.by == "engine" ? "engine" : "clinician") : json(h.by);
+  return {{"at", h.at}, {"kind", h.kind}, {"decision", or_null(h.decision)}, {"by", by}, {"from_step", h.from_step},
+          {"to_step", h.to_step}, {"reason", deidentify ? json() : json(h.reason)}};
+}
+
+}  // namespace
+
+json athlete_report(Store& store, const std::string& athlete, const ReportOptions& opt) {
+  auto a = from_stored<model::Athlete>(require_athlete(store, athlete), fmt::format("athlete '{}'", athlete));
+  std::string shown_id = opt.deidentify ? pseudonym(pseudonym_salt(store), athlete) : athlete;
+  const Window window{opt.since, opt.until};
+  std::vector<SessionFacts> sessions;
+  json session_rows = json::array();
+  read_athlete_sessions(store, athlete, window, sessions, session_rows);
+  std::vector<PainFacts> pain;
+  for (const auto& e : pain_entries(store, athlete))
+    if (window.contains(e.at.at)) pain.push_back({e.at.at, e.score, e.when});
   std::vector<DecisionFacts> decisions;
-  json plan_summary;
+  json plan;
   json decision_rows = json::array();
-  if (auto plan = store.load(collection("plan"), athlete)) {
-    int step = plan->value("current_step", 1);
-    json current;
-    for (const auto& s : (*plan)["steps"])
-      if (s.value("step", 0) == step) current = s;
-    plan_summary = {{"profile", plan->value("profile", "")}, {"status", plan->value("status", "")},
-                    {"current_step", step}, {"steps", (*plan)["steps"].size()},
-                    {"support_pct", current.value("support_pct", json())}};
-    for (const auto& h : (*plan)["history"]) {
-      auto t = parse_iso(h.value("at", ""));
-      if (!t || !in_range(*t)) continue;
-      std::string kind = h.value("kind", "");
-      std::string what = kind == "decision" ? h.value("decision", json()).is_string() ? h["decision"].get<std::string>() : "decision" : kind;
-      std::string text = opt.deidentify ? what : fmt::format("{}: {}", what, h.value("reason", ""));
-      decisions.push_back({*t, text});
-      decision_rows.push_back({{"at", h.value("at", "")}, {"kind", kind}, {"decision", h.value("decision", json())},
-                               {"by", opt.deidentify ? json(h.value("by", "") == "engine" ? "engine" : "clinician") : json(h.value("by", ""))},
-                               {"from_step", h.value("from_step", json())}, {"to_step", h.value("to_step", json())},
-                               {"reason", opt.deidentify ? json() : json(h.value("reason", ""))}});
+  if (auto p = load_as<model::Plan>(store, athlete)) {
+    plan = plan_summary(*p);
+    for (const auto& h : p->history) {
+      if (!window.contains(h.at.at)) continue;
+      std::string what = history_word(h);
+      decisions.push_back({h.at.at, opt.deidentify ? what : fmt::format("{}: {}", what, h.reason)});
+      decision_rows.push_back(decision_row(h, opt.deidentify));
     }
   }
-  json flags = json::array();
-  for (const auto& f : a.value("flags", json::array())) flags.push_back(f.value("flag", ""));
-  json athlete_json = {{"id", shown_id}, {"mass_kg", a["mass_kg"]}, {"side", a.value("side", json())},
-                       {"cadence_spm", a.value("cadence_spm", json())}, {"flags", flags},
-                       {"blocked", !blocking_flags(a).empty()}};
-  if (!opt.deidentify && a.contains("name")) athlete_json["name"] = a["name"];
   return {{"report", "athlete"},
           {"generated_at", format_iso(now())},
           {"since", opt.since ? json(format_iso(*opt.since)) : json()},
           {"until", opt.until ? json(format_iso(*opt.until)) : json()},
           {"deidentified", opt.deidentify},
-          {"athlete", athlete_json},
-          {"plan", plan_summary},
-          {"weeks", weekly_rows(sessions, pain, decisions, a["mass_kg"].get<double>(), opt.since, opt.until)},
+          {"athlete", athlete_summary(a, shown_id, opt.deidentify)},
+          {"plan", plan},
+          {"weeks", weekly_rows(sessions, pain, decisions, a.mass_kg, opt.since, opt.until)},
           {"acute_chronic_note", acute_chronic_note(sessions)},
           {"sessions", session_rows},
           {"decisions", decision_rows}};

@@ -5,40 +5,57 @@
 #include <fmt/format.h>
 
 #include "lever/calibrate/check.hpp"
+#include "lever/report/fields.hpp"
+#include "lever/store/typed.hpp"
 #include "lever/util/error.hpp"
 
 namespace lever::report {
 
 using nlohmann::json;
 
-CertificateVerdict certificate_verdict(const json& rec) {
-  const std::string kind = rec.value("kind", "");
-  const std::string result = rec.value("result", "");
-  const json& ver = rec.contains("verification") ? rec["verification"] : json();
-  const bool verified = ver.is_object() && ver.value("pass", false) && !ver.value("points", json::array()).empty();
-  std::string reason = rec.contains("failure_reason") && rec["failure_reason"].is_string() ? rec["failure_reason"].get<std::string>() : "";
+std::vector<model::Calibration> calibration_records(const Store& store, const std::string& unit) {
+  std::vector<model::Calibration> out;
+  for (const auto& doc : calib::calibration_history(store, unit))
+    out.push_back(from_stored<model::Calibration>(doc, fmt::format("a calibration record of unit '{}'", unit)));
+  return out;
+}
+
+namespace {
+
+// The verdict on a verification check (it never writes the unit, so it never certifies).
+CertificateVerdict check_verdict(model::CalibrationResult result, bool verified, const std::string& reason) {
   CertificateVerdict v;
-  if (kind == "check") {
-    v.result = result == "pass" && verified ? "PASS" : result == "aborted" ? "ABORTED" : "FAIL";
-    v.headline = v.result == "PASS" ? "Verification check: PASS (a check, not a calibration certificate)"
-                                    : "VERIFICATION CHECK " + std::string(v.result == "ABORTED" ? "ABORTED" : "FAILED");
-    v.detail = v.result == "PASS" ? "The unit measured within tolerance with the calibration it holds; nothing was written to it."
-               : v.result == "ABORTED"
-                   ? "The check did not finish" + (reason.empty() ? std::string(".") : ": " + reason + ".")
-                   : "The unit measured outside tolerance" + (reason.empty() ? std::string("") : " (" + reason + ")") +
-                         ": it must not be used until it is calibrated again.";
-    return v;
-  }
-  if (result == "pass" && verified && rec.contains("calibration") && rec["calibration"].is_object()) {
+  v.result = result == model::CalibrationResult::pass && verified ? "PASS"
+             : result == model::CalibrationResult::aborted    ? "ABORTED"
+                                                              : "FAIL";
+  v.headline = v.result == "PASS" ? "Verification check: PASS (a check, not a calibration certificate)"
+                                  : "VERIFICATION CHECK " + std::string(v.result == "ABORTED" ? "ABORTED" : "FAILED");
+  v.detail = v.result == "PASS" ? "The unit measured within tolerance with the calibration it holds; nothing was written to it."
+             : v.result == "ABORTED"
+                 ? "The check did not finish" + (reason.empty() ? std::string(".") : ": " + reason + ".")
+                 : "The unit measured outside tolerance" + (reason.empty() ? std::string("") : " (" + reason + ")") +
+                       ": it must not be used until it is calibrated again.";
+  return v;
+}
+
+}  // namespace
+
+CertificateVerdict certificate_verdict(const model::Calibration& rec) {
+  using model::CalibrationResult;
+  const bool verified = rec.verification && rec.verification->pass && !rec.verification->points.empty();
+  const std::string reason = rec.failure_reason.value_or("");
+  if (rec.kind == model::CalibrationKind::check) return check_verdict(rec.result, verified, reason);
+  CertificateVerdict v;
+  if (rec.result == CalibrationResult::pass && verified && rec.calibration) {
     v.certificate = true;
     v.result = "PASS";
     v.headline = "Calibration certificate";
     v.detail = "The calibration below was verified within tolerance, written to the unit and read back.";
     return v;
   }
-  v.result = result == "aborted" ? "ABORTED" : "FAIL";
+  v.result = rec.result == CalibrationResult::aborted ? "ABORTED" : "FAIL";
   v.headline = (v.result == "ABORTED" ? "CALIBRATION ABORTED" : "CALIBRATION FAILED") + std::string(": NOT A VALID CERTIFICATE");
-  if (result == "pass")
+  if (rec.result == CalibrationResult::pass)
     v.detail = "The record says pass but holds no passing verification or no calibration read back from the unit: it "
                "certifies nothing; run 'lever store check' and calibrate again.";
   else
@@ -47,98 +64,128 @@ CertificateVerdict certificate_verdict(const json& rec) {
   return v;
 }
 
-json pick_calibration_record(const Store& store, const std::string& unit, const std::string& record_id) {
-  auto history = calib::calibration_history(store, unit);
+model::Calibration pick_calibration_record(const std::vector<model::Calibration>& history, const std::string& unit,
+                                           const std::string& record_id) {
   if (history.empty())
     throw Error(Exit::not_found, fmt::format("no calibration records for unit {}", unit),
                 "calibrate it with 'lever calibrate --port PORT'; 'lever report units' lists the units");
   if (!record_id.empty()) {
     for (const auto& r : history)
-      if (r.value("id", "") == record_id) return r;
+      if (r.id == record_id) return r;
     throw Error(Exit::not_found, fmt::format("unit {} has no calibration record '{}'", unit, record_id),
                 fmt::format("'lever calibrate history {}' lists its records", unit));
   }
   for (auto it = history.rbegin(); it != history.rend(); ++it)
-    if (it->value("kind", "") == "calibration") return *it;
+    if (it->kind == model::CalibrationKind::calibration) return *it;
   throw Error(Exit::not_found, fmt::format("unit {} has verification checks but no calibration record", unit),
               fmt::format("name a check with --record ID ('lever calibrate history {}'), or calibrate the unit", unit));
 }
 
-json calibration_report(const Store& store, const std::string& unit, const std::string& record_id) {
-  json rec = pick_calibration_record(store, unit, record_id);
-  auto v = certificate_verdict(rec);
-  json details;
-  for (const char* k : {"id", "unit_id", "serial", "model", "firmware", "kind", "result", "failure_reason", "technician", "started_at",
-                        "finished_at", "due_at", "frame_height_cm", "tolerance_n", "full_scale_n", "port"})
-    details[k] = rec.contains(k) ? rec[k] : json(nullptr);
-  if (!v.certificate) details["due_at"] = nullptr;  // a due date would suggest the record is valid
-  // The record that replaced this one, if the unit was calibrated again later.
+namespace {
+
+// The record's own fields for the details section; no due date unless it certifies (a due date
+// would suggest the record is valid).
+json record_details(const model::Calibration& rec, bool certificate) {
+  return {{"id", rec.id},
+          {"unit_id", rec.unit_id},
+          {"serial", rec.serial},
+          {"model", or_null(rec.model)},
+          {"firmware", rec.firmware},
+          {"kind", rec.kind},
+          {"result", rec.result},
+          {"failure_reason", or_null(rec.failure_reason)},
+          {"technician", rec.technician},
+          {"started_at", rec.started_at},
+          {"finished_at", or_null(rec.finished_at)},
+          {"due_at", certificate ? or_null(rec.due_at) : json(nullptr)},
+          {"frame_height_cm", or_null(rec.frame_height_cm)},
+          {"tolerance_n", or_null(rec.tolerance_n)},
+          {"full_scale_n", or_null(rec.full_scale_n)},
+          {"port", or_null(rec.port)}};
+}
+
+// The later passing calibration that replaced this record (the newest of them), or null.
+json superseded_by(const std::vector<model::Calibration>& history, const model::Calibration& rec) {
   json superseded = nullptr;
   bool after = false;
-  for (const auto& r : calib::calibration_history(store, unit)) {
-    if (after && r.value("kind", "") == "calibration" && r.value("result", "") == "pass") superseded = r["id"];
-    if (r["id"] == rec["id"]) after = true;
+  for (const auto& r : history) {
+    if (after && r.kind == model::CalibrationKind::calibration && r.result == model::CalibrationResult::pass) superseded = r.id;
+    if (r.id == rec.id) after = true;
   }
+  return superseded;
+}
+
+// One row per verification point, each naming its record (the csv/ndjson output).
+json point_rows(const model::Calibration& rec) {
   json points = json::array();
-  double tol = rec.value("tolerance_n", json(0.0)).is_number() ? rec["tolerance_n"].get<double>() : 0.0;
-  if (rec.contains("verification") && rec["verification"].is_object()) {
-    int i = 0;
-    for (const auto& p : rec["verification"].value("points", json::array()))
-      points.push_back({{"record_id", rec["id"]},
-                        {"unit_id", rec["unit_id"]},
-                        {"serial", rec["serial"]},
-                        {"record_result", rec["result"]},
-                        {"point", ++i},
-                        {"point_kind", p.value("kind", "")},
-                        {"mass_kg", p.value("mass_kg", json(nullptr))},
-                        {"reference_n", p["reference_n"]},
-                        {"measured_n", p["measured_n"]},
-                        {"error_n", p["error_n"]},
-                        {"tolerance_n", tol},
-                        {"pass", p["pass"]},
-                        {"verdict", p["pass"].get<bool>() ? "PASS" : "FAIL"}});
-  }
+  if (!rec.verification) return points;
+  int i = 0;
+  for (const auto& p : rec.verification->points)
+    points.push_back({{"record_id", rec.id},
+                      {"unit_id", rec.unit_id},
+                      {"serial", rec.serial},
+                      {"record_result", rec.result},
+                      {"point", ++i},
+                      {"point_kind", p.kind},
+                      {"mass_kg", or_null(p.mass_kg)},
+                      {"reference_n", p.reference_n},
+                      {"measured_n", p.measured_n},
+                      {"error_n", p.error_n},
+                      {"tolerance_n", rec.tolerance_n.value_or(0.0)},
+                      {"pass", p.pass},
+                      {"verdict", p.pass ? "PASS" : "FAIL"}});
+  return points;
+}
+
+// A fit's row: its name, its line in words and its residuals.
+template <class Fit>
+json fit_row(const char* name, std::string line, const Fit& f) {
+  return {{"fit", name}, {"model", std::move(line)}, {"rms_n", f.rms_n}, {"max_abs_n", f.max_abs_n}, {"residuals_n", f.residuals_n}};
+}
+
+// The load cell's and the actuator's fits, as far as the attempt got.
+json fit_rows(const model::Calibration& rec) {
   json fits = json::array();
-  if (rec.contains("fits") && rec["fits"].is_object()) {
-    if (rec["fits"].contains("sensor")) {
-      const auto& f = rec["fits"]["sensor"];
-      fits.push_back({{"fit", "load cell"},
-                      {"model", fmt::format("force = {:.6f} N/count x (counts - {:.1f})", f.value("gain_n_per_count", 0.0),
-                                            f.value("zero_counts", 0.0))},
-                      {"rms_n", f.value("rms_n", json(nullptr))}, {"max_abs_n", f.value("max_abs_n", json(nullptr))},
-                      {"residuals_n", f.value("residuals_n", json::array())}});
-    }
-    if (rec["fits"].contains("actuator")) {
-      const auto& f = rec["fits"]["actuator"];
-      fits.push_back({{"fit", "actuator"},
-                      {"model", fmt::format("delivered = {:.4f} x drive {:+.2f} N", f.value("act_gain", 0.0), f.value("act_offset_n", 0.0))},
-                      {"rms_n", f.value("rms_n", json(nullptr))}, {"max_abs_n", f.value("max_abs_n", json(nullptr))},
-                      {"residuals_n", f.value("residuals_n", json::array())}});
-    }
-  }
+  if (!rec.fits) return fits;
+  if (const auto& f = rec.fits->sensor)
+    fits.push_back(fit_row("load cell", fmt::format("force = {:.6f} N/count x (counts - {:.1f})", f->gain_n_per_count, f->zero_counts), *f));
+  if (const auto& f = rec.fits->actuator)
+    fits.push_back(fit_row("actuator", fmt::format("delivered = {:.4f} x drive {:+.2f} N", f->act_gain, f->act_offset_n), *f));
+  return fits;
+}
+
+// Every stable reading, in the order taken.
+json reading_rows(const model::Calibration& rec) {
   json readings = json::array();
-  for (const auto& r : rec.value("readings", json::array()))
-    readings.push_back({{"step", r.value("step", "")}, {"mass_kg", r.value("mass_kg", json(nullptr))},
-                        {"reference_n", r.value("reference_n", json(nullptr))}, {"target_n", r.value("target_n", json(nullptr))},
-                        {"drive", r.value("drive", json(nullptr))}, {"counts", r.value("counts", json(nullptr))},
-                        {"measured_n", r.value("measured_n", json(nullptr))}, {"noise_n", r.value("noise_n", json(nullptr))},
-                        {"samples", r.value("n", json(nullptr))}});
+  if (!rec.readings) return readings;
+  for (const auto& r : *rec.readings)
+    readings.push_back({{"step", r.step}, {"mass_kg", or_null(r.mass_kg)}, {"reference_n", or_null(r.reference_n)},
+                        {"target_n", or_null(r.target_n)}, {"drive", or_null(r.drive)}, {"counts", r.counts},
+                        {"measured_n", or_null(r.measured_n)}, {"noise_n", r.noise_n}, {"samples", r.n}});
+  return readings;
+}
+
+}  // namespace
+
+json calibration_report(const Store& store, const std::string& unit, const std::string& record_id) {
+  const auto history = calibration_records(store, unit);
+  const model::Calibration rec = pick_calibration_record(history, unit, record_id);
+  auto v = certificate_verdict(rec);
   return {{"report", "calibration"},
           {"generated_at", format_iso(now())},
           {"certificate", v.certificate},
           {"result", v.result},
           {"headline", v.headline},
           {"detail", v.detail},
-          {"record", details},
-          {"superseded_by", superseded},
-          {"references", rec.value("references", json::array())},
-          {"readings", readings},
-          {"fits", fits},
-          {"calibration", rec.contains("calibration") ? rec["calibration"] : json(nullptr)},
-          {"old_calibration", rec.contains("old_calibration") ? rec["old_calibration"] : json(nullptr)},
-          {"verification_pass", rec.contains("verification") && rec["verification"].is_object()
-                                    ? json(rec["verification"].value("pass", false)) : json(nullptr)},
-          {"points", points}};
+          {"record", record_details(rec, v.certificate)},
+          {"superseded_by", superseded_by(history, rec)},
+          {"references", rec.references ? json(*rec.references) : json::array()},
+          {"readings", reading_rows(rec)},
+          {"fits", fit_rows(rec)},
+          {"calibration", or_null(rec.calibration)},
+          {"old_calibration", or_null(rec.old_calibration)},
+          {"verification_pass", rec.verification ? json(rec.verification->pass) : json(nullptr)},
+          {"points", point_rows(rec)}};
 }
 
 json certificate_details(const json& r) {

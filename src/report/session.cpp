@@ -6,7 +6,10 @@
 
 #include <fmt/format.h>
 
-#include "lever/store/pain_log.hpp"
+#include "lever/model/athlete.hpp"
+#include "lever/model/session.hpp"
+#include "lever/report/fields.hpp"
+#include "lever/store/typed.hpp"
 #include "lever/util/error.hpp"
 
 namespace lever::report {
@@ -100,84 +103,133 @@ std::vector<json> fault_onsets(const std::vector<json>& rows) {
   return out;
 }
 
-json session_report(Store& store, const std::string& sid, const ReportOptions& opt) {
-  auto doc = store.load(collection("session"), sid);
-  if (!doc)
-    throw Error(Exit::not_found, fmt::format("no session '{}' in the store", sid),
-                "'lever report athlete ATHLETE' lists an athlete's sessions with their IDs");
-  const std::string athlete = doc->value("athlete_id", "");
-  json warnings = json::array();
-  json s = {{"session_id", sid},
-            {"athlete_id", opt.deidentify ? pseudonym(pseudonym_salt(store), athlete) : athlete},
-            {"unit_id", doc->value("unit_id", json(nullptr))},
-            {"profile", doc->value("profile", json(nullptr))},
-            {"plan_step", doc->value("plan_step", json(nullptr))},
-            {"program", doc->contains("program") ? (*doc)["program"].value("name", json(nullptr)) : json(nullptr)},
-            {"started_at", doc->value("started_at", "")},
-            {"ended_at", doc->value("ended_at", json(nullptr))},
-            {"status", doc->value("status", "")},
-            {"stop_reason", doc->value("stop_reason", json(nullptr))},
-            {"faults", doc->value("faults", json::array())},
-            {"exit_code", doc->value("exit_code", json(nullptr))}};
-  for (const char* k : {"support_pct", "measured_support_pct", "planned_duration_s", "duration_s", "run_s", "planned_distance_km",
-                        "distance_km", "steps", "cadence_spm", "cadence_target_spm", "knee_load", "pain_before", "max_pain_during",
-                        "pain_limit_during", "mass_kg"})
-    s[k] = num_or_null(*doc, k);
-  if (!opt.deidentify) {
-    if (auto a = store.load(collection("athlete"), athlete); a && a->contains("name")) s["athlete_name"] = (*a)["name"];
-    if (doc->contains("message")) s["message"] = (*doc)["message"];
-  }
-  if (s["status"] == "running")
-    warnings.push_back(fmt::format("session {} is still marked running: it is in progress, or its lever was killed "
-                                   "(the next 'lever run' marks it incomplete)",
-                                   sid));
+namespace {
 
-  // Pain check-ins: entries linked to the session, and unlinked 'during' entries inside its time span.
-  auto started = parse_iso(s["started_at"].get<std::string>());
-  auto ended = s["ended_at"].is_string() ? parse_iso(s["ended_at"].get<std::string>()) : std::nullopt;
-  json pain = json::array();
-  auto log = read_pain_log(store, athlete);
-  warn_unreadable(log.problems);
-  for (const auto& e : log.entries) {
-    auto at = parse_iso(e.value("at", ""));
-    bool linked = e.contains("session_id") && e["session_id"] == sid;
-    bool inside = !e.contains("session_id") || e["session_id"].is_null();
-    inside = inside && e.value("when", "") == "during" && at && started && *at >= *started && (!ended || *at <= *ended);
-    if (!at || !(linked || inside)) continue;
-    double t = started ? std::max(0.0, std::chrono::duration<double>(*at - *started).count()) : 0.0;
-    pain.push_back({{"at", e.value("at", "")}, {"t_s", std::round(t * 10) / 10}, {"when", e.value("when", "")},
-                    {"score", e.value("score", 0)}});
-  }
-  std::stable_sort(pain.begin(), pain.end(), [](const json& a, const json& b) { return a["t_s"] < b["t_s"]; });
-  if (s["max_pain_during"].is_null())
-    for (const auto& p : pain)
-      if (p["when"] == "during") s["max_pain_during"] = std::max(s["max_pain_during"].is_null() ? 0 : s["max_pain_during"].get<int>(), p["score"].get<int>());
+// The summary record: the session's own fields, its athlete under a pseudonym when de-identified.
+json session_summary(const model::Session& s, const std::string& sid, const std::string& shown_athlete) {
+  return {{"session_id", sid},
+          {"athlete_id", shown_athlete},
+          {"unit_id", or_null(s.unit_id)},
+          {"profile", or_null(s.profile)},
+          {"plan_step", or_null(s.plan_step)},
+          {"program", s.program ? json(s.program->name) : json(nullptr)},
+          {"started_at", s.started_at},
+          {"ended_at", or_null(s.ended_at)},
+          {"status", s.status},
+          {"stop_reason", or_null(s.stop_reason)},
+          {"faults", s.faults ? json(*s.faults) : json::array()},
+          {"exit_code", or_null(s.exit_code)},
+          {"support_pct", or_null(s.support_pct)},
+          {"measured_support_pct", or_null(s.measured_support_pct)},
+          {"planned_duration_s", or_null(s.planned_duration_s)},
+          {"duration_s", or_null(s.duration_s)},
+          {"run_s", or_null(s.run_s)},
+          {"planned_distance_km", or_null(s.planned_distance_km)},
+          {"distance_km", or_null(s.distance_km)},
+          {"steps", or_null(s.steps)},
+          {"cadence_spm", or_null(s.cadence_spm)},
+          {"cadence_target_spm", or_null(s.cadence_target_spm)},
+          {"knee_load", or_null(s.knee_load)},
+          {"pain_before", or_null(s.pain_before)},
+          {"max_pain_during", or_null(s.max_pain_during)},
+          {"pain_limit_during", or_null(s.pain_limit_during)},
+          {"mass_kg", or_null(s.mass_kg)}};
+}
 
+// A pain entry checked in during a session, at t_s seconds after its start (to 0.1 s).
+struct CheckIn {
+  const model::PainEntry* entry;
+  double t_s;
+};
+
+// The pain check-ins of session `sid`, by time: entries linked to it, and unlinked 'during' entries
+// inside its time span.
+std::vector<CheckIn> check_ins(const std::vector<model::PainEntry>& entries, const model::Session& s, const std::string& sid) {
+  const TimePoint started = s.started_at.at;
+  std::vector<CheckIn> out;
+  for (const auto& e : entries) {
+    const TimePoint at = e.at.at;
+    bool linked = e.session_id == sid;
+    bool inside = !e.session_id && e.when == model::PainWhen::during && at >= started && (!s.ended_at || at <= s.ended_at->at);
+    if (!(linked || inside)) continue;
+    double t = std::max(0.0, std::chrono::duration<double>(at - started).count());
+    out.push_back({&e, std::round(t * 10) / 10});
+  }
+  std::stable_sort(out.begin(), out.end(), [](const CheckIn& a, const CheckIn& b) { return a.t_s < b.t_s; });
+  return out;
+}
+
+// The check-ins as the report's pain rows.
+json check_in_rows(const std::vector<CheckIn>& check_ins) {
+  json rows = json::array();
+  for (const auto& c : check_ins)
+    rows.push_back({{"at", c.entry->at}, {"t_s", c.t_s}, {"when", c.entry->when}, {"score", c.entry->score}});
+  return rows;
+}
+
+// The worst pain checked in during the run, for a session that did not record its own.
+std::optional<int> worst_during(const std::vector<CheckIn>& check_ins) {
+  std::optional<int> worst;
+  for (const auto& c : check_ins)
+    if (c.entry->when == model::PainWhen::during) worst = std::max(worst.value_or(0), c.entry->score);
+  return worst;
+}
+
+// The telemetry as trace rows by time; a missing, damaged or empty log is named in `warnings`.
+std::vector<json> read_trace(const Store& store, const std::string& sid, json& warnings) {
   std::vector<json> trace;
   if (!store.has(collection("telemetry"), sid)) {
     warnings.push_back(fmt::format("session {} has no telemetry (telemetry/{}.ndjson is missing): the summary is shown without the trace",
                                    sid, sid));
-  } else {
-    std::vector<StoreProblem> problems;
-    for (const auto& r : store.read_log(collection("telemetry"), sid, &problems)) trace.push_back(trace_row(r));
-    for (const auto& p : problems)
-      warnings.push_back(fmt::format("telemetry of session {} is damaged: {} line {}: {}; the trace leaves that line out", sid, p.file,
-                                     p.line, p.message));
-    std::stable_sort(trace.begin(), trace.end(), [](const json& a, const json& b) { return a["t_s"] < b["t_s"]; });
-    if (trace.empty() && problems.empty()) warnings.push_back(fmt::format("the telemetry of session {} is empty", sid));
+    return trace;
   }
+  std::vector<StoreProblem> problems;
+  for (const auto& r : store.read_log(collection("telemetry"), sid, &problems)) trace.push_back(trace_row(r));
+  for (const auto& p : problems)
+    warnings.push_back(fmt::format("telemetry of session {} is damaged: {} line {}: {}; the trace leaves that line out", sid, p.file,
+                                   p.line, p.message));
+  std::stable_sort(trace.begin(), trace.end(), [](const json& a, const json& b) { return a["t_s"] < b["t_s"]; });
+  if (trace.empty() && problems.empty()) warnings.push_back(fmt::format("the telemetry of session {} is empty", sid));
+  return trace;
+}
+
+}  // namespace
+
+json session_report(Store& store, const std::string& sid, const ReportOptions& opt) {
+  auto session = load_as<model::Session>(store, sid);
+  if (!session)
+    throw Error(Exit::not_found, fmt::format("no session '{}' in the store", sid),
+                "'lever report athlete ATHLETE' lists an athlete's sessions with their IDs");
+  const model::Session& doc = *session;
+  const std::string& athlete = doc.athlete_id;
+  json warnings = json::array();
+  json s = session_summary(doc, sid, opt.deidentify ? pseudonym(pseudonym_salt(store), athlete) : athlete);
+  if (!opt.deidentify) {
+    if (auto a = load_as<model::Athlete>(store, athlete); a && a->name) s["athlete_name"] = *a->name;
+    if (doc.message) s["message"] = *doc.message;
+  }
+  if (doc.status == model::SessionStatus::running)
+    warnings.push_back(fmt::format("session {} is still marked running: it is in progress, or its lever was killed "
+                                   "(the next 'lever run' marks it incomplete)",
+                                   sid));
+
+  const auto entries = pain_entries(store, athlete);
+  const auto pain = check_ins(entries, doc, sid);
+  if (!doc.max_pain_during)
+    if (auto worst = worst_during(pain)) s["max_pain_during"] = *worst;
+
+  std::vector<json> trace = read_trace(store, sid, warnings);
   s["telemetry_samples"] = trace.size();
   std::vector<json> faults = fault_onsets(trace);
-  if (faults.empty() && !s["faults"].empty()) {
+  if (faults.empty() && doc.faults && !doc.faults->empty()) {
     // The loop stops sampling as a fault ends the run: the fault belongs at the end of the trace.
     std::vector<std::string> names;
-    for (const auto& f : s["faults"])
-      if (f.is_string()) names.push_back(f);
-    double t = !trace.empty() ? trace.back().value("t_s", 0.0) : s["duration_s"].is_number() ? s["duration_s"].get<double>() : 0.0;
+    for (auto f : *doc.faults) names.emplace_back(model::name(f));
+    double t = !trace.empty() ? trace.back().value("t_s", 0.0) : doc.duration_s.value_or(0.0);
     faults.push_back({{"t_s", t}, {"faults", join(names, " ")}});
   }
   return {{"report", "session"},       {"generated_at", format_iso(now())},    {"deidentified", opt.deidentify},
-          {"session", s},              {"pain", pain},                          {"fault_onsets", faults},
+          {"session", s},              {"pain", check_in_rows(pain)},           {"fault_onsets", faults},
           {"trace_minutes", trace_minutes(trace)}, {"trace", trace},           {"warnings", warnings}};
 }
 

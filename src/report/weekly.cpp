@@ -22,22 +22,17 @@ TimePoint week_start(TimePoint t) {
   return system_clock::from_time_t(std::mktime(&tm));
 }
 
-SessionFacts session_facts(const json& d) {
+SessionFacts session_facts(const model::Session& s) {
   SessionFacts f;
-  f.id = d.value("id", "");
-  f.started_at = parse_iso(d.value("started_at", "")).value_or(TimePoint{});
-  f.status = d.value("status", "");
-  auto num = [&](const char* k) -> std::optional<double> {
-    if (d.contains(k) && d[k].is_number()) return d[k].get<double>();
-    return std::nullopt;
-  };
-  if (auto v = num("run_minutes")) f.run_minutes = *v;
-  else if (auto s = num("run_s")) f.run_minutes = *s / 60;
-  else if (auto t = num("duration_s")) f.run_minutes = *t / 60;
-  f.support_pct = num("support_pct");
-  f.measured_support_pct = num("measured_support_pct");
-  f.knee_load = num("knee_load");
-  if (auto p = num("max_pain_during")) f.max_pain_during = static_cast<int>(*p);
+  f.id = s.id;
+  f.started_at = s.started_at.at;
+  f.status = s.status;
+  if (s.run_s) f.run_minutes = *s.run_s / 60;
+  else if (s.duration_s) f.run_minutes = *s.duration_s / 60;
+  f.support_pct = s.support_pct;
+  f.measured_support_pct = s.measured_support_pct;
+  f.knee_load = s.knee_load;
+  f.max_pain_during = s.max_pain_during;
   return f;
 }
 
@@ -80,8 +75,8 @@ std::vector<json> weekly_rows(const std::vector<SessionFacts>& sessions, const s
     int next_n = 0;
     for (const auto& p : pain) {
       if (!in_week(p.at)) continue;
-      if (p.when == "during") worst = std::max(worst.value_or(0), p.score);
-      if (p.when == "next-day") next_sum += p.score, ++next_n;
+      if (p.when == model::PainWhen::during) worst = std::max(worst.value_or(0), p.score);
+      if (p.when == model::PainWhen::next_day) next_sum += p.score, ++next_n;
     }
     json decided = json::array();
     for (const auto& d : decisions)

@@ -6,13 +6,22 @@ using namespace lever;
 using nlohmann::json;
 
 namespace {
-json record(const std::string& kind, const std::string& result, bool verified) {
-  return {{"kind", kind},
-          {"result", result},
-          {"failure_reason", result == "pass" ? json(nullptr) : json("the support target did not reach 160.0 N")},
-          {"calibration", {{"zero_counts", 2048.0}, {"gain_n_per_count", 0.05}, {"act_gain", 1.0}, {"act_offset_n", 0.0},
-                           {"calibrated_at", "20261125T151700Z"}}},
-          {"verification", {{"pass", verified}, {"points", {{{"reference_n", 40.0}, {"measured_n", 40.1}, {"error_n", 0.1}, {"pass", verified}}}}}}};
+model::Calibration record(model::CalibrationKind kind, model::CalibrationResult result, bool verified) {
+  model::Calibration r;
+  r.kind = kind;
+  r.result = result;
+  if (result != model::CalibrationResult::pass) r.failure_reason = "the support target did not reach 160.0 N";
+  r.calibration = model::UnitCalibration{2048.0, 0.05, 1.0, 0.0, std::nullopt, "20261125T151700Z"};
+  model::VerificationPoint p;
+  p.reference_n = 40.0;
+  p.measured_n = 40.1;
+  p.error_n = 0.1;
+  p.pass = verified;
+  r.verification = model::Verification{verified, {p}, std::nullopt};
+  return r;
+}
+model::Calibration record(const std::string& kind, const std::string& result, bool verified) {
+  return record(*model::parse<model::CalibrationKind>(kind), *model::parse<model::CalibrationResult>(result), verified);
 }
 }  // namespace
 
@@ -40,11 +49,11 @@ TEST_CASE("a record claiming a pass without a passing verification certifies not
   auto v = report::certificate_verdict(record("calibration", "pass", false));
   CHECK_FALSE(v.certificate);
   CHECK(v.result == "FAIL");
-  json no_points = record("calibration", "pass", true);
-  no_points["verification"]["points"] = json::array();
+  auto no_points = record("calibration", "pass", true);
+  no_points.verification->points.clear();
   CHECK_FALSE(report::certificate_verdict(no_points).certificate);
-  json no_cal = record("calibration", "pass", true);
-  no_cal["calibration"] = nullptr;
+  auto no_cal = record("calibration", "pass", true);
+  no_cal.calibration.reset();
   CHECK_FALSE(report::certificate_verdict(no_cal).certificate);
 }
 

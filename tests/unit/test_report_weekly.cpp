@@ -15,7 +15,7 @@ SessionFacts session(const char* when, double support, double load, double run_m
   SessionFacts f;
   f.id = when;
   f.started_at = at(when);
-  f.status = "completed";
+  f.status = model::SessionStatus::completed;
   f.support_pct = support;
   f.knee_load = load;
   f.run_minutes = run_min;
@@ -29,9 +29,9 @@ TEST_CASE("weekly rows: sessions, support, effective mass, load change and pain 
   std::vector<SessionFacts> s = {session("2026-11-02T10:00:00Z", 20, 1000, 20, 3),   // Mon, week 1
                                  session("2026-11-05T10:00:00Z", 20, 1000, 22, 2),   // Thu, week 1
                                  session("2026-11-09T10:00:00Z", 15, 1200, 24, 4)};  // Mon, week 2
-  std::vector<PainFacts> p = {{at("2026-11-03T08:00:00Z"), 2, "next-day"},
-                              {at("2026-11-06T08:00:00Z"), 4, "next-day"},
-                              {at("2026-11-09T10:20:00Z"), 5, "during"}};
+  std::vector<PainFacts> p = {{at("2026-11-03T08:00:00Z"), 2, model::PainWhen::next_day},
+                              {at("2026-11-06T08:00:00Z"), 4, model::PainWhen::next_day},
+                              {at("2026-11-09T10:20:00Z"), 5, model::PainWhen::during}};
   std::vector<DecisionFacts> d = {{at("2026-11-06T09:00:00Z"), "progress: two acceptable sessions at 20 %"}};
   auto rows = weekly_rows(s, p, d, 75, std::nullopt, std::nullopt);
   REQUIRE(rows.size() == 2);

@@ -2,9 +2,11 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "lever/model/pain.hpp"
 #include "lever/store/store.hpp"
 
 namespace lever::report {
@@ -21,6 +23,9 @@ std::string pseudonym(const std::string& salt, const std::string& id);
 
 /// The store's pseudonym salt, created (under the lock) on first use.
 std::string pseudonym_salt(Store& store);
+
+/// The athlete's pain log with its corrections applied, as entries; damaged lines are named on stderr.
+std::vector<model::PainEntry> pain_entries(const Store& store, const std::string& athlete);
 
 /// The athlete report as data: athlete, plan, weekly rows, sessions, decisions and flags.
 /// Error(not_found) for an unknown athlete.

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "lever/model/calibration.hpp"
 #include "lever/store/store.hpp"
 
 namespace lever::report {
@@ -18,13 +19,18 @@ struct CertificateVerdict {
   std::string detail;        ///< one sentence: what this means for the unit
 };
 
-/// Judges a calibration record (schemas/calibration.schema.json). A record that claims a pass without
-/// a passing verification or a calibration written to the unit is not a certificate either.
-CertificateVerdict certificate_verdict(const nlohmann::json& record);
+/// The calibration records of one unit (calibrations/*.json with that unit_id), oldest first.
+std::vector<model::Calibration> calibration_records(const Store& store, const std::string& unit);
 
-/// The record to report: `record_id` when given (it must belong to `unit`), else the newest record of
-/// kind calibration (whatever its result). Error(not_found) with a hint when there is none.
-nlohmann::json pick_calibration_record(const Store& store, const std::string& unit, const std::string& record_id);
+/// Judges a calibration record. A record that claims a pass without a passing verification or a
+/// calibration written to the unit is not a certificate either.
+CertificateVerdict certificate_verdict(const model::Calibration& record);
+
+/// The record to report from a unit's records (oldest first): `record_id` when given (it must be
+/// among them), else the newest record of kind calibration (whatever its result). Error(not_found)
+/// with a hint when there is none.
+model::Calibration pick_calibration_record(const std::vector<model::Calibration>& history, const std::string& unit,
+                                           const std::string& record_id);
 
 /// The report as data: verdict, record details, references, readings, fits, verification points.
 nlohmann::json calibration_report(const Store& store, const std::string& unit, const std::string& record_id);

@@ -7,15 +7,17 @@
 
 #include <nlohmann/json.hpp>
 
+#include "lever/model/session.hpp"
+#include "lever/model/vocab.hpp"
 #include "lever/util/time.hpp"
 
 namespace lever::report {
 
-/// What the weekly table needs from one session document.
+/// What the weekly table needs from one session.
 struct SessionFacts {
   std::string id;                              ///< session ID
   TimePoint started_at;                        ///< when it started
-  std::string status;                          ///< completed, stopped, incomplete, running
+  model::SessionStatus status = model::SessionStatus::running;  ///< completed, stopped, incomplete, running
   double run_minutes = 0;                      ///< minutes actually run
   std::optional<double> support_pct;           ///< commanded support, %
   std::optional<double> measured_support_pct;  ///< mean measured support, %
@@ -23,14 +25,15 @@ struct SessionFacts {
   std::optional<int> max_pain_during;          ///< worst pain during, 0-10
 };
 
-/// Reads the facts from a session document (run minutes from run_s/run_minutes/duration_s).
-SessionFacts session_facts(const nlohmann::json& doc);
+/// Reads the facts from a session (run minutes from run_s, else duration_s); the session may be one
+/// cut down to the fields the report reads.
+SessionFacts session_facts(const model::Session& session);
 
 /// One pain entry, as far as the report needs it.
 struct PainFacts {
   TimePoint at;      ///< when felt
   int score = 0;     ///< 0-10
-  std::string when;  ///< before, during, after, next-day
+  model::PainWhen when = model::PainWhen::after;  ///< before, during, after, next-day
 };
 
 /// One plan decision or clinician action for the report.
