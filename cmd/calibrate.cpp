@@ -80,16 +80,16 @@ calib::Options options(Context& ctx, const CalArgs& a, bool full) {
   return o;
 }
 
-void print_record(Context& ctx, const json& rec) {
+void print_record(Context& ctx, const model::Calibration& rec) {
   auto& out = ctx.out();
   if (ctx.format() == Format::json || ctx.format() == Format::ndjson) {
-    out.json_value(rec);
+    out.json_value(json(rec));
     return;
   }
   out.record(calib::record_columns(), calib::record_row(rec));
-  if (out.is_table() && rec.contains("verification") && rec["verification"].is_object()) {
+  if (out.is_table() && rec.verification) {
     out.heading("Verification");
-    out.records(calib::point_columns(), rec["verification"]["points"].get<std::vector<json>>());
+    out.records(calib::point_columns(), std::vector<json>(rec.verification->points.begin(), rec.verification->points.end()));
   }
 }
 
@@ -101,19 +101,18 @@ void run(Context& ctx, const CalArgs& a, bool check_only) {
   ctx.note(fmt::format("{} of unit {} (firmware {}) on {}; Ctrl-C stops safely and keeps the old calibration",
                        check_only ? "verification check" : "calibration", unit->identity().serial, unit->identity().firmware,
                        unit->port()));
-  json rec = check_only ? calib::verify_unit(*unit, ctx.store(), opt, ctx.user())
-                        : calib::calibrate_unit(*unit, ctx.store(), opt, ctx.user());
+  model::Calibration rec = check_only ? calib::verify_unit(*unit, ctx.store(), opt, ctx.user())
+                                      : calib::calibrate_unit(*unit, ctx.store(), opt, ctx.user());
   print_record(ctx, rec);
-  ctx.note(check_only ? fmt::format("PASS: unit {} measures within {:.1f} N; recorded as {}", rec["unit_id"].get<std::string>(),
-                                    rec["tolerance_n"].get<double>(), rec["id"].get<std::string>())
-                      : fmt::format("PASS: calibration written to unit {} and read back; recorded as {}; due {}",
-                                    rec["unit_id"].get<std::string>(), rec["id"].get<std::string>(),
-                                    rec["due_at"].get<std::string>().substr(0, 10)));
+  ctx.note(check_only ? fmt::format("PASS: unit {} measures within {:.1f} N; recorded as {}", rec.unit_id,
+                                    rec.tolerance_n.value(), rec.id)
+                      : fmt::format("PASS: calibration written to unit {} and read back; recorded as {}; due {}", rec.unit_id,
+                                    rec.id, rec.due_at.value().text.substr(0, 10)));
 }
 
-std::vector<json> history(Context& ctx, const std::string& unit) {
+std::vector<model::Calibration> history(Context& ctx, const std::string& unit) {
   require_id("unit", unit);
-  auto h = calib::calibration_history(ctx.store(), unit);
+  auto h = calib::calibration_records(ctx.store(), unit);
   if (h.empty())
     throw Error(Exit::not_found, fmt::format("no calibration records for unit {}", unit),
                 "calibrate it with 'lever calibrate --port PORT'; 'lever unit info' shows a unit's ID");

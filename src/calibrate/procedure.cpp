@@ -13,8 +13,8 @@
 
 namespace lever::calib::detail {
 
-using nlohmann::json;
 using namespace std::chrono_literals;
+using Step = model::ReadingStep;
 using device::Nanos;
 using device::State;
 
@@ -24,6 +24,33 @@ constexpr double kLowerRateNs = 20;    // abort path: support lowered at the slo
 constexpr int kTries = 3;              // windows tried before a reading is declared unstable
 
 Nanos seconds(double s) { return std::chrono::duration_cast<Nanos>(std::chrono::duration<double>(s)); }
+
+// A reading to take with a known force hung on the arms (a reference mass, or none).
+model::Reading with_load(Step step, double reference_n, std::optional<double> mass_kg = std::nullopt) {
+  model::Reading r;
+  r.step = step;
+  r.reference_n = reference_n;
+  r.mass_kg = mass_kg;
+  return r;
+}
+
+// A reading to take with the support target set (and the drive that target means, in the sweep).
+model::Reading with_target(Step step, double target_n, std::optional<double> drive = std::nullopt) {
+  model::Reading r;
+  r.step = step;
+  r.target_n = target_n;
+  r.drive = drive;
+  return r;
+}
+
+// A verification point of `kind`: the support target set, or the reference mass hung.
+model::VerificationPoint point(model::PointKind kind, std::optional<double> target_n, std::optional<double> mass_kg) {
+  model::VerificationPoint p;
+  p.kind = kind;
+  p.target_n = target_n;
+  p.mass_kg = mass_kg;
+  return p;
+}
 }  // namespace
 
 std::string compact_time(TimePoint t) {
@@ -35,8 +62,8 @@ std::string compact_time(TimePoint t) {
   return buf;
 }
 
-Procedure::Procedure(device::Unit& unit, const Options& opt, json& rec) : u_(unit), opt_(opt), rec_(rec) {
-  rec_["readings"] = json::array();
+Procedure::Procedure(device::Unit& unit, const Options& opt, model::Calibration& rec) : u_(unit), opt_(opt), rec_(rec) {
+  rec_.readings.emplace();
 }
 
 void Procedure::step(const std::string& s) {
@@ -96,7 +123,9 @@ void Procedure::require_line(const LineFit& f, const std::string& what, const st
               "the unit keeps its old calibration; find the cause ('lever unit info'), then calibrate again");
 }
 
-double Procedure::stable_counts(const std::string& what, json extra) {
+// Takes a stable reading for `reading` (its step and what was hung or set filled in) and records it.
+double Procedure::stable_counts(model::Reading reading) {
+  const std::string what(model::name(reading.step));
   double gain = old_.gain_n_per_count > 0 ? old_.gain_n_per_count : 1;
   double limit_n = stable_limit();
   std::string why;
@@ -109,11 +138,10 @@ double Procedure::stable_counts(const std::string& what, json extra) {
     auto wn = window_stats(n);
     why = unstable_reason(wn, limit_n, std::max(5, static_cast<int>(opt_.window_s * kStatusHz / 2)), " N");
     if (why.empty()) {
-      extra["step"] = what;
-      extra["counts"] = w.mean;
-      extra["noise_n"] = wn.sd;
-      extra["n"] = w.n;
-      rec_["readings"].push_back(extra);
+      reading.counts = w.mean;
+      reading.noise_n = wn.sd;
+      reading.n = w.n;
+      rec_.readings->push_back(reading);
       return w.mean;
     }
     if (t + 1 < kTries) step(fmt::format("  {}: not stable yet ({}), measuring again", what, why));
@@ -150,11 +178,11 @@ void Procedure::preflight() {
                             s.faults ? device::describe_faults(s.faults) : "no fault"),
                 "make the unit safe and idle first: 'lever unit reset' and 'lever unit lower'");
   old_ = u_.read_calibration();
-  rec_["old_calibration"] = calibration_json(old_);
+  rec_.old_calibration = unit_calibration(old_);
   fs_ = u_.identity().limits.max_force_n;
   tol_ = opt_.tolerance_n > 0 ? opt_.tolerance_n : default_tolerance_n(fs_);
-  rec_["tolerance_n"] = tol_;
-  rec_["full_scale_n"] = fs_;
+  rec_.tolerance_n = tol_;
+  rec_.full_scale_n = fs_;
 }
 
 void Procedure::settle_at(double target_n) {
@@ -194,20 +222,21 @@ double Procedure::target_for(const Model& m, double force_n) const {
 device::Calibration Procedure::measure() {
   step("zero: no load on the arms");
   place(0, "");
-  std::vector<double> counts{stable_counts("zero", {{"reference_n", 0.0}})}, forces{0.0};
+  std::vector<double> counts{stable_counts(with_load(Step::zero, 0.0))}, forces{0.0};
   for (size_t i = 0; i < opt_.references.size(); ++i) {
     const auto& r = opt_.references[i];
     std::string label = fmt::format("{:g} kg{}", r.mass_kg, r.certificate ? " (" + *r.certificate + ")" : "");
     step("span: " + label);
     place(r.mass_kg, label);
     double f = r.mass_kg * kGravity;
-    counts.push_back(stable_counts("span", {{"reference_n", f}, {"mass_kg", r.mass_kg}}));
+    counts.push_back(stable_counts(with_load(Step::span, f, r.mass_kg)));
     forces.push_back(f);
   }
   place(0, "");
   auto sensor = fit_sensor(counts, forces);
-  rec_["fits"]["sensor"] = {{"zero_counts", sensor.zero_counts}, {"gain_n_per_count", sensor.gain_n_per_count},
-                            {"residuals_n", sensor.line.residuals}, {"rms_n", sensor.line.rms}, {"max_abs_n", sensor.line.max_abs}};
+  if (!rec_.fits) rec_.fits.emplace();
+  rec_.fits->sensor = model::SensorFit{sensor.zero_counts, sensor.gain_n_per_count, sensor.line.residuals, sensor.line.rms,
+                                       sensor.line.max_abs};
   require_line(sensor.line, "load-cell", "a load cell out of true or a mass that was not the one named");
   Model m;
   m.cal = old_;
@@ -223,14 +252,13 @@ device::Calibration Procedure::measure() {
     step(fmt::format("  sweep {}/{}: {:.0f} N", i + 1, n, t));
     settle_at(t);
     double drive = std::max(0.0, (t - old_.act_offset_n) / old_.act_gain);
-    double c = stable_counts("sweep", {{"target_n", t}, {"drive", drive}});
+    double c = stable_counts(with_target(Step::sweep, t, drive));
     drives.push_back(drive);
     delivered.push_back(m.force(c));
-    rec_["readings"].back()["measured_n"] = delivered.back();
+    rec_.readings->back().measured_n = delivered.back();
   }
   auto act = fit_actuator(drives, delivered);
-  rec_["fits"]["actuator"] = {{"act_gain", act.act_gain}, {"act_offset_n", act.act_offset_n},
-                              {"residuals_n", act.line.residuals}, {"rms_n", act.line.rms}, {"max_abs_n", act.line.max_abs}};
+  rec_.fits->actuator = model::ActuatorFit{act.act_gain, act.act_offset_n, act.line.residuals, act.line.rms, act.line.max_abs};
   require_line(act.line, "actuator sweep", "the delivered support drifted or the actuator stuck during the sweep");
   m.cal.act_gain = act.act_gain;
   m.cal.act_offset_n = act.act_offset_n;
@@ -242,21 +270,21 @@ device::Calibration Procedure::measure() {
   m.cal.act_gain = round_to(m.cal.act_gain, 1e-4);
   m.cal.act_offset_n = round_to(m.cal.act_offset_n, 0.01);
   m.cal.frame_height_cm = round_to(m.cal.frame_height_cm, 0.1);
-  rec_["frame_height_cm"] = m.cal.frame_height_cm;  // the setting in force, given or kept
+  rec_.frame_height_cm = m.cal.frame_height_cm;  // the setting in force, given or kept
   return m.cal;
 }
 
 bool Procedure::verify(const Model& m) {
-  json points = json::array();
+  std::vector<model::VerificationPoint> points;
   bool all = true;
-  auto add = [&](json p, double ref, double meas) {
+  auto add = [&](model::VerificationPoint p, double ref, double meas) {
     double err = meas - ref;
     bool ok = std::fabs(err) <= tol_;
     all = all && ok;
-    p["reference_n"] = ref;
-    p["measured_n"] = meas;
-    p["error_n"] = err;
-    p["pass"] = ok;
+    p.reference_n = ref;
+    p.measured_n = meas;
+    p.error_n = err;
+    p.pass = ok;
     step(fmt::format("  {:>7.1f} N reference, {:>7.1f} N measured, error {:+.2f} N: {}", ref, meas, err, ok ? "PASS" : "FAIL"));
     points.push_back(p);
   };
@@ -265,16 +293,16 @@ bool Procedure::verify(const Model& m) {
   for (double frac : {0.2, 0.5, 0.8}) {
     double f = frac * fs_, t = target_for(m, f);
     settle_at(t);
-    add({{"kind", "actuator"}, {"target_n", t}}, f, m.force(stable_counts("verify", {{"target_n", t}})));
+    add(point(model::PointKind::actuator, t, std::nullopt), f, m.force(stable_counts(with_target(Step::verify, t))));
   }
   release();
   for (const auto& r : opt_.references) {
     place(r.mass_kg, fmt::format("{:g} kg{}", r.mass_kg, r.certificate ? " (" + *r.certificate + ")" : ""));
     double f = r.mass_kg * kGravity;
-    add({{"kind", "reference"}, {"mass_kg", r.mass_kg}}, f, m.force(stable_counts("verify", {{"reference_n", f}})));
+    add(point(model::PointKind::reference, std::nullopt, r.mass_kg), f, m.force(stable_counts(with_load(Step::verify, f))));
   }
   place(0, "");
-  rec_["verification"] = {{"pass", all}, {"tolerance_n", tol_}, {"points", points}};
+  rec_.verification = model::Verification{all, std::move(points), tol_};
   return all;
 }
 

@@ -3,9 +3,8 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "lever/calibrate/workflow.hpp"
+#include "lever/model/calibration.hpp"
 #include "lever/util/error.hpp"
 #include "lever/util/time.hpp"
 
@@ -22,7 +21,7 @@ struct Model {
 class Procedure {
 public:
   /// Works on `unit` (identified) with the technician's options; fills `rec`.
-  Procedure(device::Unit& unit, const Options& opt, nlohmann::json& rec);
+  Procedure(device::Unit& unit, const Options& opt, model::Calibration& rec);
   /// Step 1: the unit is IDLE and fault-free; records the old calibration. Error(safety) otherwise.
   void preflight();
   /// Steps 2-4: zero, span and the actuator sweep; returns the fitted calibration (not written).
@@ -41,7 +40,7 @@ private:
   void wait(device::Nanos d);
   void wait_collect(device::Nanos d, std::vector<double>* counts);
   void check_unit() const;
-  double stable_counts(const std::string& what, nlohmann::json extra);
+  double stable_counts(model::Reading reading);
   void place(double kg, const std::string& label);
   void settle_at(double target_n);
   void arm();
@@ -53,7 +52,7 @@ private:
 
   device::Unit& u_;
   const Options& opt_;
-  nlohmann::json& rec_;
+  model::Calibration& rec_;
   device::Calibration old_;
   double tol_ = 2;
   double fs_ = 0;

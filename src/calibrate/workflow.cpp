@@ -6,7 +6,9 @@
 
 #include "lever/calibrate/check.hpp"
 #include "lever/device/records.hpp"
+#include "lever/model/run_helpers.hpp"
 #include "lever/store/collections.hpp"
+#include "lever/store/typed.hpp"
 #include "lever/store/writer.hpp"
 #include "lever/util/ids.hpp"
 #include "lever/util/time.hpp"
@@ -19,101 +21,99 @@ using detail::Procedure;
 
 namespace {
 
-json base_record(device::Unit& unit, const std::string& kind, const Options& opt, const std::string& user) {
+using model::CalibrationKind;
+using model::CalibrationResult;
+
+// An instant as calibration records store it (milliseconds: attempts follow each other closely).
+model::Instant instant_ms(TimePoint t) { return {format_iso_ms(t), t}; }
+
+// The record an attempt starts with: aborted until it ends otherwise.
+model::Calibration base_record(device::Unit& unit, CalibrationKind kind, const Options& opt, const std::string& user) {
   const auto& id = unit.identity();
-  json refs = json::array();
-  for (const auto& r : opt.references)
-    refs.push_back({{"mass_kg", r.mass_kg}, {"certificate", r.certificate ? json(*r.certificate) : json(nullptr)}});
-  return {{"schema_version", 1},
-          {"id", new_record_id(kind == "check" ? "chk" : "cal")},
-          {"unit_id", device::unit_id(id.serial)},
-          {"serial", id.serial},
-          {"firmware", id.firmware},
-          {"model", id.model},
-          {"kind", kind},
-          {"result", "aborted"},
-          {"failure_reason", nullptr},
-          {"started_at", format_iso_ms(now())},
-          {"finished_at", nullptr},
-          {"technician", user},
-          {"port", unit.port()},
-          {"frame_height_cm", opt.frame_height_cm > 0 ? json(opt.frame_height_cm) : json(nullptr)},
-          {"references", refs},
-          {"calibration", nullptr},
-          {"due_at", nullptr},
-          {"verification", nullptr}};
+  model::Calibration rec;
+  rec.id = new_record_id(kind == CalibrationKind::check ? "chk" : "cal");
+  rec.unit_id = device::unit_id(id.serial);
+  rec.serial = id.serial;
+  rec.firmware = id.firmware;
+  rec.model = id.model;
+  rec.kind = kind;
+  rec.result = CalibrationResult::aborted;
+  rec.started_at = instant_ms(now());
+  rec.technician = user;
+  rec.port = unit.port();
+  if (opt.frame_height_cm > 0) rec.frame_height_cm = opt.frame_height_cm;
+  rec.references.emplace();
+  for (const auto& r : opt.references) rec.references->push_back({r.mass_kg, r.certificate});
+  return rec;
 }
 
 // The unit document (units/<id>.json) the record refers to, with the calibration now in force.
-void save_unit(device::Unit& unit, Store& store, const json& rec) {
+void save_unit(device::Unit& unit, Store& store, const model::Calibration& rec) {
   std::optional<device::Calibration> cal;
-  if (rec["calibration"].is_object()) {
-    const auto& c = rec["calibration"];
-    cal = device::Calibration{c["zero_counts"], c["gain_n_per_count"], c["act_gain"], c["act_offset_n"],
-                              c.value("frame_height_cm", 0.0), c["calibrated_at"]};
-  }
+  if (const auto& c = rec.calibration)
+    cal = device::Calibration{c->zero_counts, c->gain_n_per_count, c->act_gain, c->act_offset_n, c->frame_height_cm.value_or(0.0),
+                              c->calibrated_at};
   std::optional<device::Status> st;
   if (unit.has_status()) st = unit.status();
   device::save_unit_document(store, device::unit_document(unit.identity(), cal, st, unit.compatible(), unit.port()));
 }
 
-void save_record(Store& store, const json& rec, const std::string& action) {
+void save_record(Store& store, const model::Calibration& rec, const std::string& action) {
   StoreWriter w(store);  // the lock is held only for the write, never during the measurement
-  w.save(collection("calibration"), rec["id"].get<std::string>(), rec,
-         {{rec["technician"].get<std::string>(), action, rec["unit_id"].get<std::string>(),
-           {{"record", rec["id"]}, {"result", rec["result"]}, {"kind", rec["kind"]}}}});
+  save_as(w, rec, {{rec.technician, action, rec.unit_id, {{"record", rec.id}, {"result", rec.result}, {"kind", rec.kind}}}});
+}
+
+// Ends the attempt as `result` (with `reason` unless it passed): the unit keeps the calibration it
+// held unless the attempt wrote a new one.
+void finish(model::Calibration& rec, CalibrationResult result, const std::string& reason) {
+  rec.result = result;
+  rec.failure_reason = reason.empty() ? std::nullopt : std::optional<std::string>(reason);
+  rec.finished_at = instant_ms(now());
+  if (!rec.calibration && rec.old_calibration) rec.calibration = rec.old_calibration;
 }
 
 // Runs `body`; on any ending but success, makes the unit safe, records the attempt, and rethrows.
 template <class Body>
-json attempt(device::Unit& unit, Store& store, const Options& opt, const std::string& user, const std::string& kind, Body body) {
-  json rec = base_record(unit, kind, opt, user);
+model::Calibration attempt(device::Unit& unit, Store& store, const Options& opt, const std::string& user, CalibrationKind kind,
+                           Body body) {
+  model::Calibration rec = base_record(unit, kind, opt, user);
   Procedure p(unit, opt, rec);
-  auto finish = [&](const std::string& result, const std::string& reason) {
-    rec["result"] = result;
-    rec["failure_reason"] = reason.empty() ? json(nullptr) : json(reason);
-    rec["finished_at"] = format_iso_ms(now());
-    if (rec["calibration"].is_null() && rec.contains("old_calibration")) rec["calibration"] = rec["old_calibration"];
+  const bool check = kind == CalibrationKind::check;
+  auto record_failure = [&](CalibrationResult result, const std::string& reason) {
+    p.make_safe();
+    finish(rec, result, reason);
+    save_unit(unit, store, rec);
+    save_record(store, rec, check ? "calibration.check" : "calibration.attempt");
   };
   try {
     body(p, rec);
   } catch (const detail::Aborted& e) {
-    p.make_safe();
-    finish("aborted", e.what());
-    save_unit(unit, store, rec);
-    save_record(store, rec, kind == "check" ? "calibration.check" : "calibration.attempt");
+    record_failure(CalibrationResult::aborted, e.what());
     throw;
   } catch (const Error& e) {
-    p.make_safe();
-    finish(e.code() == Exit::unit_unavailable ? "aborted" : "fail", e.what());
-    save_unit(unit, store, rec);
-    save_record(store, rec, kind == "check" ? "calibration.check" : "calibration.attempt");
+    record_failure(e.code() == Exit::unit_unavailable ? CalibrationResult::aborted : CalibrationResult::fail, e.what());
     throw;
   } catch (const std::exception& e) {
-    p.make_safe();
-    finish("aborted", std::string("internal error: ") + e.what());
-    save_unit(unit, store, rec);
-    save_record(store, rec, kind == "check" ? "calibration.check" : "calibration.attempt");
+    record_failure(CalibrationResult::aborted, std::string("internal error: ") + e.what());
     throw;
   }
-  finish("pass", "");
+  finish(rec, CalibrationResult::pass, "");
   save_unit(unit, store, rec);
-  save_record(store, rec, kind == "check" ? "calibration.check" : "calibration.write");
+  save_record(store, rec, check ? "calibration.check" : "calibration.write");
   return rec;
 }
 
-std::string failed_points(const json& rec) {
+std::string failed_points(const model::Calibration& rec) {
   std::string s;
-  for (const auto& p : rec["verification"]["points"])
-    if (!p["pass"].get<bool>())
-      s += fmt::format("{}{:.1f} N read as {:.1f} N", s.empty() ? "" : ", ", p["reference_n"].get<double>(), p["measured_n"].get<double>());
+  for (const auto& p : rec.verification->points)
+    if (!p.pass) s += fmt::format("{}{:.1f} N read as {:.1f} N", s.empty() ? "" : ", ", p.reference_n, p.measured_n);
   return s;
 }
 
 }  // namespace
 
-json calibrate_unit(device::Unit& unit, Store& store, const Options& opt, const std::string& user) {
-  return attempt(unit, store, opt, user, "calibration", [&](Procedure& p, json& rec) {
+model::Calibration calibrate_unit(device::Unit& unit, Store& store, const Options& opt, const std::string& user) {
+  return attempt(unit, store, opt, user, CalibrationKind::calibration, [&](Procedure& p, model::Calibration& rec) {
     p.preflight();
     device::Calibration cal = p.measure();
     detail::Model m{cal};
@@ -128,40 +128,48 @@ json calibrate_unit(device::Unit& unit, Store& store, const Options& opt, const 
     } catch (const Error& e) {
       throw detail::Aborted(e.code(), fmt::format("writing the calibration to the unit failed: {}", e.what()), e.hint());
     }
-    if (!same_calibration(calibration_json(cal), back)) {
+    if (!same_calibration(unit_calibration(cal), back)) {
       unit.write_calibration(p.old_calibration());  // never leave a garbled calibration in force
       throw Error(Exit::safety, "the unit's memory did not hold the calibration written to it; the old one was restored",
                   "the unit's non-volatile memory may be failing: have it serviced");
     }
-    rec["calibration"] = calibration_json(back);
-    rec["due_at"] = format_iso(now() + std::chrono::hours(24) * opt.due_days);
+    rec.calibration = unit_calibration(back);
+    rec.due_at = model::Instant::of(now() + std::chrono::hours(24) * opt.due_days);
   });
 }
 
-json verify_unit(device::Unit& unit, Store& store, const Options& opt, const std::string& user) {
-  return attempt(unit, store, opt, user, "check", [&](Procedure& p, json& rec) {
+model::Calibration verify_unit(device::Unit& unit, Store& store, const Options& opt, const std::string& user) {
+  return attempt(unit, store, opt, user, CalibrationKind::check, [&](Procedure& p, model::Calibration& rec) {
     p.preflight();
-    rec["calibration"] = rec["old_calibration"];
+    rec.calibration = rec.old_calibration;
     if (!p.verify(detail::Model{p.old_calibration()}))
       throw Error(Exit::safety, fmt::format("verification check FAILED outside {:.1f} N: {}", p.tolerance(), failed_points(rec)),
                   "the unit must not be used until it is calibrated again: 'lever calibrate --port PORT'");
   });
 }
 
-json record_row(const json& rec) {
-  json row;
-  for (const auto& k : {"id", "unit_id", "kind", "result", "started_at", "technician", "firmware", "frame_height_cm", "tolerance_n",
-                        "due_at", "failure_reason"})
-    row[k] = rec.contains(k) ? rec[k] : json(nullptr);
-  const json cal = rec.contains("calibration") ? rec["calibration"] : json(nullptr);
-  for (const auto& k : {"gain_n_per_count", "zero_counts", "act_gain", "act_offset_n"})
-    row[k] = cal.is_object() && cal.contains(k) ? cal[k] : json(nullptr);
+json record_row(const model::Calibration& rec) {
+  const auto& cal = rec.calibration;
   json worst = nullptr;
-  if (rec.contains("verification") && rec["verification"].is_object())
-    for (const auto& p : rec["verification"].value("points", json::array()))
-      if (worst.is_null() || std::fabs(p["error_n"].get<double>()) > std::fabs(worst.get<double>())) worst = p["error_n"];
-  row["max_error_n"] = worst;
-  return row;
+  if (rec.verification)
+    for (const auto& p : rec.verification->points)
+      if (worst.is_null() || std::fabs(p.error_n) > std::fabs(worst.get<double>())) worst = p.error_n;
+  return {{"id", rec.id},
+          {"unit_id", rec.unit_id},
+          {"kind", rec.kind},
+          {"result", rec.result},
+          {"started_at", rec.started_at},
+          {"technician", rec.technician},
+          {"firmware", rec.firmware},
+          {"frame_height_cm", model::or_null(rec.frame_height_cm)},
+          {"tolerance_n", model::or_null(rec.tolerance_n)},
+          {"due_at", model::or_null(rec.due_at)},
+          {"failure_reason", model::or_null(rec.failure_reason)},
+          {"gain_n_per_count", cal ? json(cal->gain_n_per_count) : json(nullptr)},
+          {"zero_counts", cal ? json(cal->zero_counts) : json(nullptr)},
+          {"act_gain", cal ? json(cal->act_gain) : json(nullptr)},
+          {"act_offset_n", cal ? json(cal->act_offset_n) : json(nullptr)},
+          {"max_error_n", worst}};
 }
 
 }  // namespace lever::calib

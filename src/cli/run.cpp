@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "lever/model/run_helpers.hpp"
 #include "lever/plan/knee_load.hpp"
 
 namespace lever::run {
@@ -22,7 +23,7 @@ RunEnv run_env(Context& ctx) {
       .show_dry_run = [&ctx](const Program& program, const std::vector<Check>& checks, double mass_kg) {
         print_dry_run(ctx, program, checks, mass_kg);
       },
-      .show_summary = [&ctx](const json& session) { print_summary(ctx, session); },
+      .show_summary = [&ctx](const model::Session& session) { print_summary(ctx, session); },
   };
 }
 
@@ -77,23 +78,35 @@ const std::vector<Column>& summary_columns() {
   return c;
 }
 
-json summary_row(const json& s) {
-  json row = {{"session_id", s.value("id", "")}, {"athlete_id", s.value("athlete_id", "")}};
-  for (const auto& c : summary_columns()) {
-    if (c.key == "session_id" || c.key == "athlete_id" || c.key == "time_at_support_text") continue;
-    row[c.key] = s.contains(c.key) ? s[c.key] : json(nullptr);
-  }
+json summary_row(const model::Session& s) {
+  using model::or_null;
   std::string text;
-  if (s.contains("time_at_support"))
-    for (const auto& t : s["time_at_support"])
-      text += fmt::format("{}{:g} %: {:.0f} s", text.empty() ? "" : ", ", t.value("support_pct", 0.0), t.value("duration_s", 0.0));
-  row["time_at_support_text"] = text;
-  row["time_at_support"] = s.contains("time_at_support") ? s["time_at_support"] : json::array();
-  row["final_state"] = s.value("final_state", "");
-  return row;
+  const auto at_support = s.time_at_support.value_or(std::vector<model::SupportTime>{});
+  for (const auto& t : at_support)
+    text += fmt::format("{}{:g} %: {:.0f} s", text.empty() ? "" : ", ", t.support_pct, t.duration_s);
+  return {{"session_id", s.id},
+          {"athlete_id", s.athlete_id},
+          {"status", s.status},
+          {"stop_reason", or_null(s.stop_reason)},
+          {"planned_duration_s", or_null(s.planned_duration_s)},
+          {"duration_s", or_null(s.duration_s)},
+          {"run_s", or_null(s.run_s)},
+          {"planned_distance_km", or_null(s.planned_distance_km)},
+          {"distance_km", or_null(s.distance_km)},
+          {"steps", or_null(s.steps)},
+          {"cadence_spm", or_null(s.cadence_spm)},
+          {"cadence_target_spm", or_null(s.cadence_target_spm)},
+          {"support_pct", or_null(s.support_pct)},
+          {"measured_support_pct", or_null(s.measured_support_pct)},
+          {"knee_load", or_null(s.knee_load)},
+          {"max_pain_during", or_null(s.max_pain_during)},
+          {"exit_code", or_null(s.exit_code)},
+          {"time_at_support_text", text},
+          {"time_at_support", at_support},
+          {"final_state", s.final_state ? model::name(*s.final_state) : ""}};
 }
 
-void print_summary(Context& ctx, const json& session) {
+void print_summary(Context& ctx, const model::Session& session) {
   json row = summary_row(session);
   if (ctx.format() == Format::ndjson) {
     json e = row;

@@ -5,7 +5,10 @@
 
 #include <fmt/format.h>
 
+#include "lever/model/run_helpers.hpp"
 #include "lever/store/store.hpp"
+#include "lever/store/typed.hpp"
+#include "lever/store/writer.hpp"
 #include "lever/util/error.hpp"
 #include "lever/util/ids.hpp"
 #include "lever/util/time.hpp"
@@ -45,86 +48,128 @@ std::string unit_id(const std::string& serial) {
   return id;
 }
 
-json unit_document(const Identity& id, const std::optional<Calibration>& cal, const std::optional<Status>& st,
-                   bool compatible, const std::string& port) {
-  const auto& l = id.limits;
-  json doc = {{"schema_version", 1},
-              {"id", unit_id(id.serial)},
-              {"serial", id.serial},
-              {"firmware", id.firmware},
-              {"protocol_version", std::max(1, id.protocol)},
-              {"message_table_crc", fmt::format("{:04X}", id.table_crc)},
-              {"compatible", compatible},
-              {"model", id.model},
-              {"port", port},
-              {"limits",
-               {{"max_support_force_n", l.max_force_n}, {"min_support_force_n", l.min_force_n},
-                {"max_support_slew_n_per_s", l.max_slew_n_s}, {"max_speed_kmh", l.max_speed_kmh},
-                {"max_accel_kmh_per_s", l.max_accel_kmh_s}, {"max_incline_pct", l.max_incline_pct},
-                {"min_incline_pct", l.min_incline_pct}, {"watchdog_ms", l.watchdog_ms}}},
-              {"last_seen_at", format_iso(now())}};
-  if (cal) {
-    doc["frame_height_cm"] = cal->frame_height_cm;
-    doc["calibration"] = {{"zero_counts", cal->zero_counts}, {"gain_n_per_count", cal->gain_n_per_count},
-                          {"actuator_gain", cal->act_gain}, {"actuator_offset_n", cal->act_offset_n},
-                          {"frame_height_cm", cal->frame_height_cm},
-                          {"calibrated_at", cal->calibrated_at.empty() ? json(nullptr) : json(cal->calibrated_at)}};
-  }
-  if (st) {
-    json faults = json::array();
-    for (const auto& n : fault_names(st->faults)) faults.push_back(n);
-    doc["last_status"] = {{"state", state_name(st->state)}, {"faults", faults},
-                          {"first_fault", st->first_fault.empty() ? json(nullptr) : json(st->first_fault)},
-                          {"support_measured_n", st->meas_n}, {"load_cell_raw", st->raw_counts},
-                          {"speed_kmh", st->speed_kmh}, {"estop", st->estop}};
-  }
-  return doc;
+model::UnitState unit_state(State s) {
+  // The device's table and the model's are one set (tests/unit/test_device_records.cpp holds them equal).
+  return model::parse<model::UnitState>(state_name(s)).value();
 }
 
-json unit_info_row(const json& doc) {
-  const auto& l = doc["limits"];
-  json row = {{"id", doc["id"]},
-              {"serial", doc["serial"]},
-              {"model", doc.value("model", "")},
-              {"firmware", doc["firmware"]},
-              {"protocol_version", doc["protocol_version"]},
-              {"message_table_crc", doc.value("message_table_crc", "")},
-              {"compatible", doc.value("compatible", false)},
-              {"port", doc.value("port", "")},
-              {"max_support_force_n", l["max_support_force_n"]},
-              {"max_support_slew_n_per_s", l["max_support_slew_n_per_s"]},
-              {"max_speed_kmh", l["max_speed_kmh"]},
-              {"max_accel_kmh_per_s", l["max_accel_kmh_per_s"]},
-              {"incline_range_pct", fmt::format("{:g} to {:g}", l["min_incline_pct"].get<double>(), l["max_incline_pct"].get<double>())},
-              {"watchdog_ms", l.value("watchdog_ms", 0)},
-              {"frame_height_cm", doc.value("frame_height_cm", json(nullptr))},
-              {"last_seen_at", doc["last_seen_at"]}};
-  if (doc.contains("calibration")) {
-    row["calibration_gain_n_per_count"] = doc["calibration"]["gain_n_per_count"];
-    row["calibration_zero_counts"] = doc["calibration"]["zero_counts"];
-    row["calibrated_at"] = doc["calibration"]["calibrated_at"].is_null() ? json("never") : doc["calibration"]["calibrated_at"];
+std::vector<model::UnitFault> unit_faults(const std::vector<std::string>& names) {
+  std::vector<model::UnitFault> out;
+  for (const auto& n : names) out.push_back(model::parse<model::UnitFault>(n).value());
+  return out;
+}
+
+namespace {
+
+model::UnitLimits unit_limits(const Limits& l) {
+  model::UnitLimits out;
+  out.max_support_force_n = l.max_force_n;
+  out.min_support_force_n = l.min_force_n;
+  out.max_support_slew_n_per_s = l.max_slew_n_s;
+  out.max_speed_kmh = l.max_speed_kmh;
+  out.max_accel_kmh_per_s = l.max_accel_kmh_s;
+  out.max_incline_pct = l.max_incline_pct;
+  out.min_incline_pct = l.min_incline_pct;
+  out.watchdog_ms = l.watchdog_ms;
+  return out;
+}
+
+model::CalibrationInUnit calibration_in_unit(const Calibration& c) {
+  model::CalibrationInUnit out;
+  out.zero_counts = c.zero_counts;
+  out.gain_n_per_count = c.gain_n_per_count;
+  out.actuator_gain = c.act_gain;
+  out.actuator_offset_n = c.act_offset_n;
+  out.frame_height_cm = c.frame_height_cm;
+  if (!c.calibrated_at.empty()) out.calibrated_at = c.calibrated_at;
+  return out;
+}
+
+model::UnitStatus unit_status(const Status& s) {
+  model::UnitStatus out;
+  out.state = unit_state(s.state);
+  out.faults = unit_faults(fault_names(s.faults));
+  if (!s.first_fault.empty()) out.first_fault = s.first_fault;
+  out.support_measured_n = s.meas_n;
+  out.load_cell_raw = s.raw_counts;
+  out.speed_kmh = s.speed_kmh;
+  out.estop = s.estop;
+  return out;
+}
+
+}  // namespace
+
+model::Unit unit_document(const Identity& id, const std::optional<Calibration>& cal, const std::optional<Status>& st,
+                          bool compatible, const std::string& port) {
+  model::Unit u;
+  u.id = unit_id(id.serial);
+  u.serial = id.serial;
+  u.firmware = id.firmware;
+  u.protocol_version = std::max(1, id.protocol);
+  u.message_table_crc = fmt::format("{:04X}", id.table_crc);
+  u.compatible = compatible;
+  u.model = id.model;
+  u.port = port;
+  u.limits = unit_limits(id.limits);
+  u.last_seen_at = model::Instant::of(now());
+  if (cal) {
+    u.frame_height_cm = cal->frame_height_cm;
+    u.calibration = calibration_in_unit(*cal);
   }
-  if (doc.contains("last_status")) {
-    const auto& s = doc["last_status"];
-    row["state"] = s["state"];
+  if (st) u.last_status = unit_status(*st);
+  return u;
+}
+
+json unit_info_row(const model::Unit& u) {
+  const auto& l = u.limits;
+  json row = {{"id", u.id},
+              {"serial", u.serial},
+              {"model", u.model.value_or("")},
+              {"firmware", u.firmware},
+              {"protocol_version", u.protocol_version},
+              {"message_table_crc", u.message_table_crc.value_or("")},
+              {"compatible", u.compatible.value_or(false)},
+              {"port", u.port.value_or("")},
+              {"max_support_force_n", l.max_support_force_n},
+              {"max_support_slew_n_per_s", l.max_support_slew_n_per_s},
+              {"max_speed_kmh", l.max_speed_kmh},
+              {"max_accel_kmh_per_s", l.max_accel_kmh_per_s},
+              {"incline_range_pct", fmt::format("{:g} to {:g}", l.min_incline_pct, l.max_incline_pct)},
+              {"watchdog_ms", l.watchdog_ms.value_or(0)},
+              {"frame_height_cm", model::or_null(u.frame_height_cm)},
+              {"last_seen_at", u.last_seen_at}};
+  if (u.calibration) {
+    row["calibration_gain_n_per_count"] = u.calibration->gain_n_per_count;
+    row["calibration_zero_counts"] = u.calibration->zero_counts;
+    row["calibrated_at"] = u.calibration->calibrated_at.value_or("never");
+  }
+  if (u.last_status) {
+    const auto& s = *u.last_status;
+    row["state"] = s.state;
     std::string f;
-    for (const auto& n : s["faults"]) f += (f.empty() ? "" : ",") + n.get<std::string>();
+    for (auto n : s.faults) f += (f.empty() ? "" : ",") + std::string(model::name(n));
     row["faults"] = f.empty() ? "none" : f;
-    row["support_measured_n"] = s["support_measured_n"];
+    row["support_measured_n"] = model::or_null(s.support_measured_n);
   }
   return row;
 }
 
-void save_unit_document(Store& store, const json& doc) {
-  auto lock = store.lock();
-  const auto& c = collection("unit");
-  std::string id = doc["id"].get<std::string>();
-  json merged = doc;
-  if (auto old = store.load(c, id)) {  // keep what other commands recorded about this unit
-    merged = *old;
-    for (auto it = doc.begin(); it != doc.end(); ++it) merged[it.key()] = it.value();
+void save_unit_document(Store& store, const model::Unit& unit) {
+  StoreWriter w(store);
+  model::Unit merged = unit;
+  if (auto old = load_as<model::Unit>(w.store(), unit.id)) {  // keep what other commands recorded about this unit
+    auto keep = [](auto& field, const auto& before) {
+      if (!field) field = before;
+    };
+    keep(merged.model, old->model);
+    keep(merged.port, old->port);
+    keep(merged.frame_height_cm, old->frame_height_cm);
+    keep(merged.message_table_crc, old->message_table_crc);
+    keep(merged.compatible, old->compatible);
+    keep(merged.calibration, old->calibration);
+    keep(merged.last_status, old->last_status);
   }
-  store.save(c, id, merged);
+  save_as(w, merged, {});  // a unit seen again is no one's change: not audited
 }
 
 }  // namespace lever::device

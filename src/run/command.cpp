@@ -21,6 +21,7 @@
 #include "lever/store/athletes.hpp"
 #include "lever/store/pain.hpp"
 #include "lever/store/pain_log.hpp"
+#include "lever/store/typed.hpp"
 #include "lever/util/ids.hpp"
 #include "lever/util/number.hpp"
 #include "lever/util/units.hpp"
@@ -31,7 +32,7 @@ using nlohmann::json;
 
 namespace {
 
-Program load_program(const Store& store, const RunRequest& r, const std::optional<json>& plan) {
+Program load_program(const Store& store, const RunRequest& r, const std::optional<model::Plan>& plan) {
   bool args = !r.support.empty() || !r.speed.empty() || r.minutes;
   if (!r.program_file.empty() && args)
     throw Error(Exit::usage, "--program and --support/--speed/--minutes cannot be combined", "give the session one way");
@@ -65,10 +66,10 @@ Program load_program(const Store& store, const RunRequest& r, const std::optiona
     return program_from_args(parse_percent(r.support, "--support"), parse_speed_kmh(r.speed, "--speed"), incline, *r.minutes);
   }
   if (!plan) plan::require_plan(store, r.athlete);  // throws not_found with its hint
-  int step = plan->value("current_step", 1);
-  for (const auto& s : (*plan)["steps"])
-    if (s.value("step", 0) == step) return program_from_step(s);
-  throw Error(Exit::invalid_data, fmt::format("the plan of {} has no step {}", r.athlete, step), "run 'lever store check'");
+  for (const auto& s : plan->steps)
+    if (s.step == plan->current_step) return program_from_step(s);
+  throw Error(Exit::invalid_data, fmt::format("the plan of {} has no step {}", r.athlete, plan->current_step),
+              "run 'lever store check'");
 }
 
 // Asks on the terminal: the operator types the runner's answer before the belt moves.
@@ -99,7 +100,7 @@ std::vector<std::string> sessions_in_progress(const Store& store, const std::str
 // The schedule facts of the pre-flight: sessions in progress, the plan's rest rules, and a 'before'
 // entry logged in the last 3 hours (the same window the engine links before-run entries with).
 // `sessions` are the athlete's sessions as the plan update just read them (not read again).
-void gather_schedule(const Store& store, const RunRequest& r, const std::optional<json>& plan,
+void gather_schedule(const Store& store, const RunRequest& r, const std::optional<model::Plan>& plan,
                      const std::vector<plan::SessionSummary>& sessions, PreflightInput& pf) {
   std::vector<TimePoint> starts;
   for (const auto& s : sessions) {
@@ -107,15 +108,44 @@ void gather_schedule(const Store& store, const RunRequest& r, const std::optiona
     starts.push_back(s.started_at);
   }
   const TimePoint t = now();
-  if (plan) pf.rest = plan::rest_check(plan->get<model::Plan>(), starts, t);
+  if (plan) pf.rest = plan::rest_check(*plan, starts, t);
   auto log = read_pain_log(store, r.athlete);
   warn_unreadable(log.problems);
-  for (const auto& e : log.entries) {
-    auto at = parse_iso(e.value("at", ""));
-    if (e.value("when", "") != "before" || e.value("session_id", json()).is_string() || !at) continue;
-    if (*at > t || *at < t - std::chrono::hours(3)) continue;
-    if (!pf.logged_before || *at >= *parse_iso(pf.logged_before->value("at", ""))) pf.logged_before = e;
+  for (const auto& doc : log.entries) {
+    auto e = from_stored<model::PainEntry>(doc, "pain entry of " + r.athlete);
+    const TimePoint at = e.at.at;
+    if (e.when != model::PainWhen::before || e.session_id) continue;
+    if (at > t || at < t - std::chrono::hours(3)) continue;
+    if (!pf.logged_before || at >= pf.logged_before->at.at) pf.logged_before = std::move(e);
   }
+}
+
+// The session document as it is saved before the belt moves: running, with this process's ID.
+model::Session start_record(const std::string& sid, const RunRequest& r, device::Unit& unit, const std::string& unit_id,
+                            const Program& program, const PreflightInput& pf, const calib::CalibrationVerdict& calibration,
+                            TimePoint started) {
+  model::Session s;
+  s.id = sid;
+  s.athlete_id = r.athlete;
+  s.started_at = model::Instant::of(started);
+  s.status = model::SessionStatus::running;
+  s.pid = static_cast<std::int64_t>(getpid());
+  s.host = host_name();
+  s.unit_id = unit_id;
+  s.port = unit.port();
+  s.clock = unit.clock().is_virtual() ? model::ClockKind::virtual_clock : model::ClockKind::wall_clock;
+  s.plan_step = program.plan_step;
+  s.profile = pf.profile;
+  s.pain_limit_during = pf.during_limit;
+  s.pain_before = pf.pain_before;
+  s.mass_kg = pf.athlete.mass_kg;
+  s.program = program_record(program);
+  s.support_pct = session_support_pct(program);
+  model::CalibrationGate gate;
+  if (calibration.record) gate.record = calibration.record->id;
+  if (!calibration.ok) gate.allowed_uncalibrated = model::UncalibratedRun{calibration.problem, r.allow_uncalibrated};
+  s.calibration = gate;
+  return s;
 }
 
 }  // namespace
@@ -130,8 +160,8 @@ void check_request(const RunRequest& r) {
 void run_command(const RunEnv& env, const RunRequest& r) {
   check_request(r);
   auto& store = env.store;
-  json athlete = require_athlete(store, r.athlete);
-  std::optional<json> plan;
+  const auto athlete = from_stored<model::Athlete>(require_athlete(store, r.athlete), "athlete '" + r.athlete + "'");
+  std::optional<model::Plan> plan;
   std::vector<plan::SessionSummary> sessions;
   {
     // Sessions left by a dead lever are recovered first; then the plan is brought up to what its
@@ -142,7 +172,7 @@ void run_command(const RunEnv& env, const RunRequest& r) {
     if (store.has(collection("plan"), r.athlete)) {
       auto up = plan::update_plan(w, r.athlete, env.user, now());
       for (const auto& e : up.added) env.note("plan: " + e.reason);
-      plan = json(up.plan);
+      plan = std::move(up.plan);
       sessions = std::move(up.sessions);
     } else {
       sessions = plan::sessions_for_athlete(store, r.athlete);
@@ -152,7 +182,7 @@ void run_command(const RunEnv& env, const RunRequest& r) {
   PreflightInput pf;
   pf.athlete = athlete;
   pf.plan = plan;
-  if (plan) pf.profile = plan->value("profile", pf.profile);
+  if (plan) pf.profile = plan->profile;
   pf.during_limit = plan::profile(pf.profile).during_limit;
   pf.program = program;
   pf.pain_before = r.pain_before;
@@ -164,7 +194,7 @@ void run_command(const RunEnv& env, const RunRequest& r) {
   }
   if (r.dry_run) {
     auto checks = preflight(pf);
-    env.show_dry_run(program, checks, athlete.value("mass_kg", 0.0));
+    env.show_dry_run(program, checks, athlete.mass_kg);
     require_passed(checks);
     return;
   }
@@ -190,16 +220,7 @@ void run_command(const RunEnv& env, const RunRequest& r) {
                                                 env.user, "--allow-uncalibrated",
                                                 {{"session", sid}, {"athlete", r.athlete}});
   const TimePoint started = now();
-  json session = {{"schema_version", 1}, {"id", sid}, {"athlete_id", r.athlete}, {"started_at", format_iso(started)},
-                  {"status", "running"}, {"pid", static_cast<long>(getpid())}, {"host", host_name()},
-                  {"unit_id", unit_id}, {"port", unit->port()}, {"clock", unit->clock().is_virtual() ? "virtual" : "real"},
-                  {"plan_step", program.plan_step ? json(*program.plan_step) : json(nullptr)},
-                  {"profile", pf.profile}, {"pain_limit_during", pf.during_limit}, {"pain_before", *pf.pain_before},
-                  {"mass_kg", athlete.value("mass_kg", 0.0)}, {"program", program_json(program)}};
-  if (auto sp = session_support_pct(program)) session["support_pct"] = *sp;
-  session["calibration"] = {{"record", calibration.record ? (*calibration.record)["id"] : json(nullptr)},
-                            {"override", calibration.ok ? json(nullptr)
-                                                        : json{{"problem", calibration.problem}, {"reason", r.allow_uncalibrated}}}};
+  model::Session session = start_record(sid, r, *unit, unit_id, program, pf, calibration, started);
   {
     StoreWriter w(store);
     // Checked again under the lock that saves the session: two runs of one athlete cannot both pass.
@@ -209,9 +230,10 @@ void run_command(const RunEnv& env, const RunRequest& r) {
     std::vector<AuditEntry> rest_override;
     if (pf.rest && !pf.rest->ok)
       rest_override.push_back({env.user, "session.override-rest", sid, {{"athlete", r.athlete}, {"rule", pf.rest->why}, {"reason", r.reason}}});
-    w.save(collection("session"), sid, session, rest_override);
+    save_as(w, session, rest_override);
     // The pain before running is part of the start: the "session.start" entry audits both.
-    w.append(collection("pain"), r.athlete, make_pain_entry(env, r.athlete, *pf.pain_before, "before", sid),
+    auto before = make_pain_entry(env, r.athlete, *pf.pain_before, model::PainWhen::before, sid);
+    w.append(collection("pain"), r.athlete, json(before),
              {{env.user, "session.start", sid, {{"athlete", r.athlete}, {"unit", unit_id}}}});
   }
   env.note(fmt::format("session {}: {} on unit {} ({:.0f} min); Ctrl-C holds the unit{}", sid, program.name, unit_id,

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "lever/device/drive.hpp"
+#include "lever/model/run_helpers.hpp"
 #include "lever/plan/knee_load.hpp"
 #include "lever/run/preflight.hpp"
 #include "lever/util/signals.hpp"
@@ -14,6 +15,8 @@ namespace lever::run {
 
 using nlohmann::json;
 using device::Nanos;
+using model::SessionStatus;
+using model::StopPhase;
 
 std::string fault_stop_reason(std::uint32_t faults) {
   if (faults & device::kFaultEstop) return "e-stop";
@@ -69,7 +72,7 @@ public:
     } catch (const Error& e) {
       stop_on_error(e);
     }
-    if (res_.status == "stopped" && res_.stop_reason != "link-lost") {
+    if (res_.status == SessionStatus::stopped && res_.stop_reason != "link-lost") {
       try {  // record the state the unit actually reached, not the last status before the HOLD
         unit_.wait_for([](const device::Status& st) { return device::is_safe_state(st.state); }, std::chrono::seconds(1));
       } catch (const Error&) {
@@ -79,10 +82,10 @@ public:
     res_.summary = sum_.finish(opt_.program);
     if (!periods_.empty()) {
       auto [p50, p99] = p50_p99(periods_);
-      res_.timing["ticks"] = periods_.size();
-      res_.timing["period_jitter_p50_ms"] = p50;
-      res_.timing["period_jitter_p99_ms"] = p99;
-      res_.timing["period_jitter_max_ms"] = *std::max_element(periods_.begin(), periods_.end());
+      res_.timing.ticks = static_cast<std::int64_t>(periods_.size());
+      res_.timing.period_jitter_p50_ms = p50;
+      res_.timing.period_jitter_p99_ms = p99;
+      res_.timing.period_jitter_max_ms = *std::max_element(periods_.begin(), periods_.end());
     }
     return res_;
   }
@@ -96,15 +99,15 @@ private:
   void hold() {
     try {
       unit_.hold();
-      res_.timing["hold_sent_unix_ns"] = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                             std::chrono::system_clock::now().time_since_epoch()).count();
+      res_.timing.hold_sent_unix_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                          std::chrono::system_clock::now().time_since_epoch()).count();
       if (hooks_.safe_state_sent) hooks_.safe_state_sent();
     } catch (const Error&) {
     }
   }
 
   void stop(const std::string& reason, Exit code, const std::string& message) {
-    res_.status = "stopped";
+    res_.status = SessionStatus::stopped;
     res_.stop_reason = reason;
     res_.stop_phase = phase_;
     res_.code = code;
@@ -114,15 +117,15 @@ private:
 
   // Where the session is, in words for messages.
   std::string during() const {
-    if (phase_ == "start") return "while the unit was armed and started";
-    if (phase_ == "stopping") return "while the belt was coming to rest";
-    if (phase_ == "lowering") return "while the support was being lowered";
-    return "during the " + phase_ + " phase";
+    if (phase_ == StopPhase::start) return "while the unit was armed and started";
+    if (phase_ == StopPhase::stopping) return "while the belt was coming to rest";
+    if (phase_ == StopPhase::lowering) return "while the support was being lowered";
+    return fmt::format("during the {} phase", model::name(phase_));
   }
 
   // What the unit does now, in words: the belt stops (unless it already rests) and the support is held.
   std::string held_words(const device::Status& s) const {
-    return fmt::format("{}support held at {:.1f} N", phase_ == "lowering" ? "" : "belt stopping, ", s.target_n);
+    return fmt::format("{}support held at {:.1f} N", phase_ == StopPhase::lowering ? "" : "belt stopping, ", s.target_n);
   }
 
   // Stops on the unit's own account: it left RUN, refused a command or latched a fault. The record
@@ -169,12 +172,12 @@ private:
   }
 
   void stop_on_error(const Error& e) {
-    if (res_.status == "stopped") return;
+    if (res_.status == SessionStatus::stopped) return;
     if (e.code() == Exit::unit_unavailable) {
       hold();  // in case only the answers are lost; the unit's watchdog holds it anyway
       stop("link-lost", Exit::unit_unavailable,
            fmt::format("{} {}; {}", e.what(), during(),
-                       phase_ == "lowering" ? "the unit was in HOLD: the support stays where the lowering left it"
+                       phase_ == StopPhase::lowering ? "the unit was in HOLD: the support stays where the lowering left it"
                                             : "the unit holds by its watchdog (belt stopping, support held)"));
       return;
     }
@@ -197,7 +200,7 @@ private:
         return;
       }
     }
-    stop(phase_ == "lowering" ? "release-failed" : "error", e.code() == Exit::ok ? Exit::failure : e.code(), e.what());
+    stop(phase_ == StopPhase::lowering ? "release-failed" : "error", e.code() == Exit::ok ? Exit::failure : e.code(), e.what());
   }
 
   bool check_unit() {
@@ -206,7 +209,7 @@ private:
     const device::Status seen = s;  // hold() reads frames: judge what made the loop stop
     hold();  // defence in depth: the unit is already safe, the command costs nothing
     if (!unit_.clock().is_virtual() && unit_.clock_sync().valid)
-      res_.timing["fault_to_hold_ms"] = device::to_ms(unit_.clock().now() - unit_.host_time_of(seen.unit_ms));
+      res_.timing.fault_to_hold_ms = device::to_ms(unit_.clock().now() - unit_.host_time_of(seen.unit_ms));
     stop_for_unit(seen);
     return false;
   }
@@ -276,7 +279,7 @@ private:
       t_ = secs(clock.now() - t0);
       size_t ph = phase_at(prog, std::min(t_, total));
       const Phase& p = prog.phases[ph];
-      phase_ = t_ >= total ? "stopping" : p.kind;
+      phase_ = t_ >= total ? StopPhase::stopping : model::stop_phase_of(p.kind);
       if (!check_fed()) return false;
       const auto& st = unit_.status();
       if (!check_unit()) return false;
@@ -343,7 +346,7 @@ private:
   // disarm. A fault the unit latches meanwhile stops the session there, with the support held.
   void release() {
     auto& clock = unit_.clock();
-    phase_ = "lowering";
+    phase_ = StopPhase::lowering;
     event({{"event", "phase"}, {"t_s", t_}, {"phase", "lowering"}, {"kind", "lowering"}});
     unit_.hold();  // an unanswered HOLD is a lost link (stop_on_error); the unit's watchdog holds it then
     auto safe = [](const device::Status& st) {
@@ -385,7 +388,7 @@ private:
   LoopResult res_;
   device::Targets sent_{0, 0, 0};
   double t_ = 0;
-  std::string phase_ = "start";  // LoopResult::stop_phase
+  StopPhase phase_ = StopPhase::start;  // LoopResult::stop_phase
   Nanos t0_{0};                  // when the program started
   double next_pain_poll_ = 0;
   double last_set_t_ = 0;

@@ -6,11 +6,8 @@
 #include <fmt/format.h>
 
 #include "lever/plan/knee_load.hpp"
-#include "lever/store/athletes.hpp"
 
 namespace lever::run {
-
-using nlohmann::json;
 
 double phase_force_n(const Phase& p, double mass_kg) { return plan::support_force_n(mass_kg, p.support_pct); }
 
@@ -18,12 +15,12 @@ namespace {
 
 void athlete_checks(const PreflightInput& in, std::vector<Check>& out) {
   Check flags("flags");
-  auto blocking = blocking_flags(in.athlete);
+  auto blocking = in.athlete.blocking_flags();
   if (!blocking.empty()) {
     std::string names;
-    for (const auto& f : blocking) names += (names.empty() ? "" : ", ") + f;
+    for (auto f : blocking) names += (names.empty() ? "" : ", ") + std::string(model::name(f));
     flags.status = "fail";
-    flags.detail = fmt::format("athlete {} has a blocking clinician flag: {}", in.athlete.value("id", ""), names);
+    flags.detail = fmt::format("athlete {} has a blocking clinician flag: {}", in.athlete.id, names);
     flags.hint = "a clinician must review and clear the flag ('lever athlete edit ID --clear-flag FLAG') before any run";
   } else {
     flags.detail = "no blocking clinician flag";
@@ -35,16 +32,14 @@ void athlete_checks(const PreflightInput& in, std::vector<Check>& out) {
     plan.detail = "no plan for this athlete";
     plan.code = Exit::not_found;
     plan.hint = "create one with 'lever plan new ATHLETE', or give the session with --program or --support/--speed/--minutes";
-  } else if (in.plan->value("status", "active") == "suspended") {
+  } else if (in.plan->status == model::PlanStatus::suspended) {
     plan.status = "fail";
-    const auto& s = (*in.plan)["suspension"];
-    plan.detail = fmt::format("the plan of {} is suspended{}", in.athlete.value("id", ""),
-                              s.is_object() ? fmt::format(" since {} by {}: {}", s.value("at", "").substr(0, 10),
-                                                          s.value("by", ""), s.value("reason", ""))
-                                            : std::string());
+    const auto& s = in.plan->suspension;
+    plan.detail = fmt::format("the plan of {} is suspended{}", in.athlete.id,
+                              s ? fmt::format(" since {} by {}: {}", s->at.text.substr(0, 10), s->by, s->reason) : std::string());
     plan.hint = "a clinician resumes it with 'lever plan resume ATHLETE --reason TEXT'";
   } else {
-    plan.detail = fmt::format("plan active at step {} (profile {})", in.plan->value("current_step", 1), in.profile);
+    plan.detail = fmt::format("plan active at step {} (profile {})", in.plan->current_step, in.profile);
   }
   out.push_back(plan);
 }
@@ -66,13 +61,12 @@ void pain_check(const PreflightInput& in, std::vector<Check>& out) {
   }
   // domain.md, Evidence: pain before a run above the during-limit is a red flag, logged or typed.
   if (in.logged_before && c.status != "fail") {
-    int logged = in.logged_before->value("score", 0);
-    if (logged > in.during_limit) {
+    const auto& logged = *in.logged_before;
+    if (logged.score > in.during_limit) {
       c.status = "fail";
       c.code = Exit::safety;
       c.detail = fmt::format("pain before the session was logged as {}/10 at {} (entry {}), above the {} profile's limit of {}/10",
-                             logged, in.logged_before->value("at", ""), in.logged_before->value("id", ""), in.profile,
-                             in.during_limit);
+                             logged.score, logged.at.text, logged.id, in.profile, in.during_limit);
       c.hint = "do not run today; if the entry is a mistake, correct it: lever log-pain --amend ENTRY SCORE --reason TEXT";
     }
   }
@@ -84,7 +78,7 @@ void schedule_checks(const PreflightInput& in, std::vector<Check>& out) {
   Check busy("one-session");
   if (!in.in_progress.empty()) {
     busy.status = "fail";
-    busy.detail = fmt::format("athlete {} already has a session in progress: {}", in.athlete.value("id", ""), in.in_progress.front());
+    busy.detail = fmt::format("athlete {} already has a session in progress: {}", in.athlete.id, in.in_progress.front());
     busy.hint = "finish or stop that session first; a session left by a lever that died is recovered by the next run on its host";
   } else {
     busy.detail = "no other session of this athlete in progress";
@@ -135,7 +129,7 @@ void unit_checks(const PreflightInput& in, std::vector<Check>& out) {
 }
 
 void setpoint_checks(const PreflightInput& in, std::vector<Check>& out) {
-  const double mass = in.athlete.value("mass_kg", 0.0);
+  const double mass = in.athlete.mass_kg;
   Check c("setpoints");
   double max_force = 0;
   for (const auto& p : in.program.phases) max_force = std::max(max_force, phase_force_n(p, mass));
@@ -177,7 +171,7 @@ void setpoint_checks(const PreflightInput& in, std::vector<Check>& out) {
 std::vector<Check> preflight(const PreflightInput& in) {
   std::vector<Check> out;
   Check athlete("athlete");
-  athlete.detail = fmt::format("athlete {} ({:g} kg)", in.athlete.value("id", ""), in.athlete.value("mass_kg", 0.0));
+  athlete.detail = fmt::format("athlete {} ({:g} kg)", in.athlete.id, in.athlete.mass_kg);
   out.push_back(athlete);
   athlete_checks(in, out);
   pain_check(in, out);

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "lever/model/program_helpers.hpp"
 #include "lever/store/schemas.hpp"
 #include "lever/util/error.hpp"
 #include "lever/util/text.hpp"
@@ -12,6 +13,7 @@
 namespace lever::run {
 
 using nlohmann::json;
+using model::PhaseKind;
 
 double Program::total_s() const {
   double t = 0;
@@ -25,37 +27,36 @@ double Program::distance_km() const {
   return d;
 }
 
-Program program_from_step(const json& step) {
+Program program_from_step(const model::PlanStep& step) {
   Program p;
   p.source = "plan";
-  p.plan_step = step.at("step").get<int>();
-  const double support = step.at("support_pct").get<double>();
-  const double incline = step.value("incline_pct", 0.0);
-  const double walk_speed = step.at("walk_speed_kmh").get<double>();
-  const double run_speed = step.at("speed_kmh").get<double>();
-  std::optional<double> cadence;
-  if (step.contains("cadence_target_spm") && step["cadence_target_spm"].is_number()) cadence = step["cadence_target_spm"].get<double>();
-  const double total = step.at("duration_min").get<double>() * 60.0;
-  const double run_s = step.at("run_min").get<double>() * 60.0;
-  const double walk_s = step.at("walk_min").get<double>() * 60.0;
+  p.plan_step = step.step;
+  const double support = step.support_pct;
+  const double incline = step.incline_pct;
+  const double walk_speed = step.walk_speed_kmh;
+  const double run_speed = step.speed_kmh;
+  const std::optional<double> cadence = step.cadence_target_spm;
+  const double total = step.duration_min * 60.0;
+  const double run_s = step.run_min * 60.0;
+  const double walk_s = step.walk_min * 60.0;
   p.name = fmt::format("plan step {}: {:g} % support, run {:g} min / walk {:g} min for {:g} min", *p.plan_step, support,
                        run_s / 60, walk_s / 60, total / 60);
   // Warm-up and cool-down walk on level ground: the knee meets load gradually (lever's choice).
-  p.phases.push_back({"warm-up", "warm-up", kWarmupS, support, walk_speed, 0, std::nullopt});
+  p.phases.push_back({"warm-up", PhaseKind::warm_up, kWarmupS, support, walk_speed, 0, std::nullopt});
   const double cycle = run_s + walk_s;
   const int cycles = walk_s <= 0 ? 1 : static_cast<int>(std::ceil(total / cycle - 1e-9));
   double left = total;
   for (int i = 1; i <= cycles && left > 1e-9; ++i) {
     double r = walk_s <= 0 ? left : std::min(run_s, left);
-    p.phases.push_back({fmt::format("run {}/{}", i, cycles), "run", r, support, run_speed, incline, cadence});
+    p.phases.push_back({fmt::format("run {}/{}", i, cycles), PhaseKind::run, r, support, run_speed, incline, cadence});
     left -= r;
     if (walk_s > 0 && left > 1e-9) {
       double w = std::min(walk_s, left);
-      p.phases.push_back({fmt::format("walk {}/{}", i, cycles), "walk", w, support, walk_speed, incline, std::nullopt});
+      p.phases.push_back({fmt::format("walk {}/{}", i, cycles), PhaseKind::walk, w, support, walk_speed, incline, std::nullopt});
       left -= w;
     }
   }
-  p.phases.push_back({"cool-down", "cool-down", kWarmupS, support, walk_speed, 0, std::nullopt});
+  p.phases.push_back({"cool-down", PhaseKind::cool_down, kWarmupS, support, walk_speed, 0, std::nullopt});
   return p;
 }
 
@@ -74,23 +75,23 @@ Program program_from_args(double support_pct, double speed_kmh, double incline_p
   Program p;
   p.source = "command line";
   p.name = fmt::format("{:g} % support at {:g} km/h, {:g} % incline for {:g} min", support_pct, speed_kmh, incline_pct, minutes);
-  p.phases.push_back({"run", "run", minutes * 60.0, support_pct, speed_kmh, incline_pct, std::nullopt});
+  p.phases.push_back({"run", PhaseKind::run, minutes * 60.0, support_pct, speed_kmh, incline_pct, std::nullopt});
   return p;
 }
 
 std::vector<SchemaIssue> program_problems(const json& doc) {
   auto issues = schemas::validator("program.schema.json").validate(doc);
-  if (!issues.empty() || !doc.contains("phases")) return issues;
+  if (!issues.empty()) return issues;
+  const auto file = doc.get<model::ProgramFile>();
   // The text rule: names are shown on the live line and in tables, so they hold no control characters.
-  auto name_rule = [&](const json& obj, const std::string& pointer) {
-    if (obj.contains("name") && obj["name"].is_string())
-      if (auto why = text_problem(obj["name"].get<std::string>(), TextKind::name); !why.empty())
-        issues.push_back({pointer + "/name", why});
+  auto name_rule = [&](const std::optional<std::string>& name, const std::string& pointer) {
+    if (!name) return;
+    if (auto why = text_problem(*name, TextKind::name); !why.empty()) issues.push_back({pointer + "/name", why});
   };
-  name_rule(doc, "");
-  for (size_t i = 0; i < doc["phases"].size(); ++i) name_rule(doc["phases"][i], fmt::format("/phases/{}", i));
+  name_rule(file.name, "");
+  for (size_t i = 0; i < file.phases.size(); ++i) name_rule(file.phases[i].name, fmt::format("/phases/{}", i));
   double total = 0;
-  for (const auto& ph : doc["phases"]) total += ph["duration_s"].get<double>();
+  for (const auto& ph : file.phases) total += ph.duration_s;
   if (total > 4 * 3600) issues.push_back({"/phases", fmt::format("the phases last {:g} min; a session lasts at most 240 min", total / 60)});
   return issues;
 }
@@ -103,40 +104,29 @@ Program program_from_json(const json& doc, const std::string& what) {
     throw Error(Exit::invalid_data, fmt::format("{} is not a valid session program: {}", what, all),
                 "see schemas/program.schema.json and lever-run(1), PROGRAMS");
   }
+  const auto file = doc.get<model::ProgramFile>();
   Program p;
   p.source = what;
-  p.name = doc.value("name", what);
+  p.name = file.name.value_or(what);
   int n = 0;
-  for (const auto& ph : doc["phases"]) {
+  for (const auto& ph : file.phases) {
     ++n;
-    Phase x;
-    x.kind = ph.value("kind", "run");
-    x.name = ph.value("name", fmt::format("{} {}", x.kind, n));
-    x.duration_s = ph["duration_s"].get<double>();
-    x.support_pct = ph["support_pct"].get<double>();
-    x.speed_kmh = ph["speed_kmh"].get<double>();
-    x.incline_pct = ph.value("incline_pct", 0.0);
-    if (ph.contains("cadence_target_spm") && ph["cadence_target_spm"].is_number())
-      x.cadence_target_spm = ph["cadence_target_spm"].get<double>();
-    p.phases.push_back(x);
+    const std::string name = ph.name ? *ph.name : fmt::format("{} {}", model::name(ph.kind), n);
+    p.phases.push_back({name, ph.kind, ph.duration_s, ph.support_pct, ph.speed_kmh, ph.incline_pct, ph.cadence_target_spm});
   }
   return p;
 }
 
-json program_json(const Program& p) {
-  json phases = json::array();
-  for (const auto& ph : p.phases)
-    phases.push_back({{"name", ph.name}, {"kind", ph.kind}, {"duration_s", ph.duration_s}, {"support_pct", ph.support_pct},
-                      {"speed_kmh", ph.speed_kmh}, {"incline_pct", ph.incline_pct},
-                      {"cadence_target_spm", ph.cadence_target_spm ? json(*ph.cadence_target_spm) : json(nullptr)}});
-  return {{"source", p.source}, {"name", p.name}, {"plan_step", p.plan_step ? json(*p.plan_step) : json(nullptr)},
-          {"duration_s", p.total_s()}, {"distance_km", p.distance_km()}, {"phases", phases}};
+model::Program program_record(const Program& p) {
+  return {p.source, p.name, p.plan_step, p.total_s(), p.distance_km(), p.phases};
 }
+
+json program_json(const Program& p) { return program_record(p); }
 
 std::optional<double> session_support_pct(const Program& program) {
   std::optional<double> s;
   for (const auto& p : program.phases)
-    if (p.kind == "run") s = std::max(s.value_or(0.0), p.support_pct);
+    if (p.kind == PhaseKind::run) s = std::max(s.value_or(0.0), p.support_pct);
   if (!s && !program.phases.empty()) s = program.phases.front().support_pct;
   return s;
 }

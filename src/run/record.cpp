@@ -6,8 +6,10 @@
 
 #include <fmt/format.h>
 
+#include "lever/model/session.hpp"
 #include "lever/store/collections.hpp"
 #include "lever/store/pain_log.hpp"
+#include "lever/store/typed.hpp"
 #include "lever/store/writer.hpp"
 #include "lever/util/error.hpp"
 
@@ -25,34 +27,49 @@ namespace {
 
 bool process_gone(long pid) { return pid <= 0 || (kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH); }
 
+// The session `id` when it was left running on this host by a process that is gone. Every `lever run`
+// asks this of every session in the store, so it reads only the fields that decide it, then the
+// whole document of a session to recover.
+std::optional<model::Session> left_running(const Store& store, const std::string& id, const std::string& host) {
+  static const std::vector<std::string> fields = {"schema_version", "id", "athlete_id", "started_at", "status", "host", "pid"};
+  const auto& sessions = collection("session");
+  const std::string what = "session '" + id + "'";
+  auto brief = store.load(sessions, id, fields);
+  if (!brief) return std::nullopt;
+  auto s = from_stored<model::Session>(*brief, what);
+  if (s.status != model::SessionStatus::running || s.host.value_or("") != host || !process_gone(s.pid.value_or(0)))
+    return std::nullopt;
+  auto doc = store.load(sessions, id);
+  if (!doc) return std::nullopt;
+  return from_stored<model::Session>(*doc, what);
+}
+
 }  // namespace
 
 std::vector<std::string> recover_sessions(StoreWriter& w, TimePoint now_t) {
   const Store& store = w.store();
   std::vector<std::string> out;
-  const auto& sessions = collection("session");
   const std::string host = host_name();
-  for (const auto& id : store.list(sessions)) {
-    std::optional<json> doc;
+  for (const auto& id : store.list(collection("session"))) {
+    std::optional<model::Session> s;
     try {
-      doc = store.load(sessions, id);
+      s = left_running(store, id, host);
     } catch (const Error&) {
       continue;  // `store check` reports damaged files; recovery only touches readable ones
     }
-    if (!doc || doc->value("status", "") != "running" || doc->value("host", "") != host ||
-        !process_gone(doc->value("pid", 0L)))
-      continue;
+    if (!s) continue;
+    // The telemetry log is not a typed record: its last sample's time and program time end the session.
     auto tail = store.read_log_tail(collection("telemetry"), id, 1);
-    (*doc)["status"] = "incomplete";
-    (*doc)["stop_reason"] = "lever-killed";
-    (*doc)["ended_at"] = tail.empty() ? (*doc)["started_at"] : tail.back()["at"];
-    if (!tail.empty()) (*doc)["duration_s"] = tail.back()["t_s"];
-    (*doc)["recovered_at"] = format_iso(now_t);
-    (*doc).erase("pid");
+    s->status = model::SessionStatus::incomplete;
+    s->stop_reason = "lever-killed";
+    s->ended_at = tail.empty() ? s->started_at : tail.back().at("at").get<model::Instant>();
+    if (!tail.empty()) s->duration_s = tail.back().at("t_s").get<double>();
+    s->recovered_at = model::Instant::of(now_t);
+    s->pid.reset();
     // The audit entry goes first: a lever killed between the two writes leaves the session running,
     // so the next one recovers it again, and an incomplete session always has its audit entry.
     w.record({resolve_user(""), "session.recover", id, {{"status", "incomplete"}}});
-    w.save(sessions, id, *doc, {});
+    save_as(w, *s, {});
     out.push_back(id);
   }
   return out;
@@ -72,10 +89,9 @@ void Recorder::sample(json s, TimePoint at) {
   samples_.emplace_back(session_, std::move(s));
 }
 
-void Recorder::pain(json entry) {
+void Recorder::pain(const model::PainEntry& entry) {
   std::lock_guard lk(mu_);
-  std::string key = entry["athlete_id"];
-  pains_.emplace_back(key, std::move(entry));
+  pains_.emplace_back(entry.athlete_id, json(entry));
   cv_.notify_one();  // pain entries are written at once, not at the next batch
 }
 
@@ -130,7 +146,8 @@ std::string Recorder::finish() {
 }
 
 PainWatcher::PainWatcher(const Store& store, std::string athlete, std::string session_id, TimePoint started)
-    : store_(store), athlete_(std::move(athlete)), session_(std::move(session_id)), started_(started) {}
+    : store_(store), athlete_(std::move(athlete)), session_(std::move(session_id)), started_(started),
+      what_("pain entry of " + athlete_) {}
 
 std::vector<int> PainWatcher::poll() {
   std::vector<int> out;
@@ -142,12 +159,10 @@ std::vector<int> PainWatcher::poll() {
   }
   // Corrected as every reader sees the log: an amendment (a score typed 3 meant 8) counts as a new
   // score under its own ID; a voided entry is gone (a stop it caused stands: the belt stopped safely).
-  for (const auto& e : apply_corrections(std::move(tail)).entries) {
-    std::string id = e.contains("amended_by") ? e["amended_by"].get<std::string>() : e.value("id", "");
-    if (e.value("when", "") != "during" || !seen_.insert(id).second) continue;
-    auto sid = e.contains("session_id") && e["session_id"].is_string() ? e["session_id"].get<std::string>() : "";
-    auto at = parse_iso(e.value("at", ""));
-    if (sid == session_ || (sid.empty() && at && *at >= started_)) out.push_back(e.value("score", 0));
+  for (const auto& doc : apply_corrections(std::move(tail)).entries) {
+    auto e = from_stored<model::PainEntry>(doc, what_);
+    if (e.when != model::PainWhen::during || !seen_.insert(e.amended_by.value_or(e.id)).second) continue;
+    if (e.session_id ? *e.session_id == session_ : e.at.at >= started_) out.push_back(e.score);
   }
   return out;
 }

@@ -5,35 +5,40 @@
 
 #include <fmt/format.h>
 
+#include "lever/device/records.hpp"
+#include "lever/model/run_helpers.hpp"
 #include "lever/plan/service.hpp"
 #include "lever/run/checkin.hpp"
 #include "lever/run/record.hpp"
 #include "lever/store/pain.hpp"
+#include "lever/store/typed.hpp"
+#include "lever/store/writer.hpp"
 
 namespace lever::run {
 
 using nlohmann::json;
 
-json make_pain_entry(const RunEnv& env, const std::string& athlete, int score, const std::string& when, const std::string& sid) {
+model::PainEntry make_pain_entry(const RunEnv& env, const std::string& athlete, int score, model::PainWhen when,
+                                 const std::string& sid) {
   PainInput in;
   in.athlete = athlete;
   in.score = std::to_string(score);
-  in.when = when;
+  in.when = model::name(when);
   in.session = sid;
   PainRefs refs(env.store);
   std::vector<FieldError> errs;
   auto e = build_pain_entry(in, refs, env.user, "run", now(), errs);
   if (!e)
     throw Error(Exit::invalid_data, fmt::format("cannot log pain {}: {}", score, errs.empty() ? "invalid entry" : errs.front().message));
-  return *e;
+  return from_stored<model::PainEntry>(*e, "pain entry of " + athlete);
 }
 
-LoopResult drive_session(const RunEnv& env, device::Unit& unit, const RunRequest& r, const Program& program, const json& athlete,
-                         int during_limit, const std::string& sid, TimePoint started) {
+LoopResult drive_session(const RunEnv& env, device::Unit& unit, const RunRequest& r, const Program& program,
+                         const model::Athlete& athlete, int during_limit, const std::string& sid, TimePoint started) {
   LoopOptions opt;
   opt.program = program;
-  opt.mass_kg = athlete.value("mass_kg", 0.0);
-  opt.baseline_cadence_spm = athlete.value("cadence_spm", 0.0);
+  opt.mass_kg = athlete.mass_kg;
+  opt.baseline_cadence_spm = athlete.cadence_spm.value_or(0.0);
   opt.during_limit = during_limit;
   opt.tick = std::chrono::milliseconds(1000 / std::clamp(r.loop_hz, 10, 100));
   opt.status_hz = std::clamp(r.loop_hz / 2, 20, 50);  // status frames stay under half the line's capacity
@@ -41,7 +46,7 @@ LoopResult drive_session(const RunEnv& env, device::Unit& unit, const RunRequest
   opt.sample_rate_hz = env.ndjson ? r.sample_rate_hz : 0;
   auto& store = env.store;
   Recorder rec(store, sid, 0.5);  // at most half a second of telemetry is ever unsaved
-  PainWatcher watcher(store, athlete.value("id", ""), sid, started);
+  PainWatcher watcher(store, athlete.id, sid, started);
   PainKeys keys(r.program_file == "-" ? -1 : 0);
   const bool live = env.live_display;
   LoopHooks hooks;
@@ -49,8 +54,8 @@ LoopResult drive_session(const RunEnv& env, device::Unit& unit, const RunRequest
   hooks.pain_log = [&] { return watcher.poll(); };
   hooks.pain_logged = [&](int score) {
     try {
-      json e = make_pain_entry(env, athlete.value("id", ""), score, "during", sid);
-      watcher.seen(e.value("id", ""));
+      auto e = make_pain_entry(env, athlete.id, score, model::PainWhen::during, sid);
+      watcher.seen(e.id);
       rec.pain(e);
     } catch (const Error& e) {
       env.warn(e.what());
@@ -80,30 +85,44 @@ LoopResult drive_session(const RunEnv& env, device::Unit& unit, const RunRequest
   return res;
 }
 
-void finish_session(const RunEnv& env, json session, const LoopResult& res, bool plan_session) {
-  const std::string sid = session["id"];
-  const std::string athlete = session["athlete_id"];
-  session["status"] = res.status;
-  session["stop_reason"] = res.stop_reason.empty() ? json(nullptr) : json(res.stop_reason);
-  session["stop_phase"] = res.stop_phase.empty() ? json(nullptr) : json(res.stop_phase);
-  session["ended_at"] = format_iso(now());
-  for (auto it = res.summary.begin(); it != res.summary.end(); ++it)
-    if (it.key() != "support_pct" || !session.contains("support_pct")) session[it.key()] = it.value();
-  session["final_state"] = device::state_name(res.last.state);
-  session["final_support_target_n"] = res.last.target_n;
-  session["final_support_measured_n"] = res.last.meas_n;
-  session["final_speed_kmh"] = res.last.speed_kmh;
-  session["faults"] = res.faults;
-  session["message"] = res.message;
-  session["exit_code"] = to_int(res.code);
-  if (!res.timing.empty()) session["loop_timing"] = res.timing;
-  session.erase("pid");
+namespace {
+
+// True when the loop measured its timing (a real clock) or timed a stop.
+bool measured(const model::LoopTiming& t) {
+  return t.ticks || t.period_jitter_p50_ms || t.period_jitter_p99_ms || t.period_jitter_max_ms || t.hold_sent_unix_ns ||
+         t.fault_to_hold_ms;
+}
+
+// The session document's end: the outcome, the summary and the unit's final state.
+void record_end(model::Session& s, const LoopResult& res) {
+  s.status = res.status;
+  s.stop_reason = res.stop_reason.empty() ? std::nullopt : std::optional<std::string>(res.stop_reason);
+  s.stop_phase = res.stop_phase;
+  s.ended_at = model::Instant::of(now());
+  res.summary.write_to(s);
+  s.final_state = device::unit_state(res.last.state);
+  s.final_support_target_n = res.last.target_n;
+  s.final_support_measured_n = res.last.meas_n;
+  s.final_speed_kmh = res.last.speed_kmh;
+  s.faults = device::unit_faults(res.faults);
+  s.message = res.message;
+  s.exit_code = to_int(res.code);
+  if (measured(res.timing)) s.loop_timing = res.timing;
+  s.pid.reset();
+}
+
+}  // namespace
+
+void finish_session(const RunEnv& env, model::Session session, const LoopResult& res, bool plan_session) {
+  const std::string sid = session.id;
+  const std::string athlete = session.athlete_id;
+  record_end(session, res);
   auto& store = env.store;
   std::string decision;
   try {
     StoreWriter w(store);
-    w.save(collection("session"), sid, session,
-           {{env.user, "session.end", sid, {{"status", res.status}, {"stop_reason", session["stop_reason"]}}}});
+    save_as(w, session,
+            {{env.user, "session.end", sid, {{"status", res.status}, {"stop_reason", model::or_null(session.stop_reason)}}}});
     if (plan_session) {
       try {
         auto up = plan::update_plan(w, athlete, env.user, now());
@@ -127,7 +146,7 @@ void finish_session(const RunEnv& env, json session, const LoopResult& res, bool
                        athlete, sid));
   if (res.code != Exit::ok)
     throw Error(res.code, res.message,
-                res.status == "completed"
+                res.status == model::SessionStatus::completed
                     ? "the session document is saved; fix the disk (free space, check it) before the next session"
                 : res.stop_reason == "link-lost"
                     ? "check the cable and the unit; release the runner with 'lever unit lower' once it answers"

@@ -65,7 +65,7 @@ TEST_CASE("gate: a passing calibration in force is accepted; failed and aborted 
   auto v = calib::check_calibration(f.store, "sim-0001", unit_cal(), now);
   CHECK(v.ok);
   REQUIRE(v.record);
-  CHECK((*v.record)["id"] == "cal-1");
+  CHECK(v.record->id == "cal-1");
   f.put(record("cal-2", "calibration", "aborted", "2026-11-02T10:00:00.000Z"));
   v = calib::check_calibration(f.store, "sim-0001", unit_cal(), now);
   CHECK_FALSE(v.ok);

@@ -59,7 +59,7 @@ TEST_CASE("a load cell 5 % and -8 N off is found and corrected to within the tol
   double before = measure_mass(s, 20) - 20 * kGravity;
   CHECK(std::fabs(before) > 10);  // about 8 N + 5 % of 196 N
   auto old = s.unit->read_calibration();
-  auto rec = calib::calibrate_unit(*s.unit, s.store, opts(), "tech");
+  json rec = calib::calibrate_unit(*s.unit, s.store, opts(), "tech");
   CHECK(rec["result"] == "pass");
   CHECK(rec["verification"]["pass"] == true);
   CHECK(rec["frame_height_cm"] == 110.0);
@@ -77,7 +77,7 @@ TEST_CASE("a load cell 5 % and -8 N off is found and corrected to within the tol
   CHECK(v.ok);
   CHECK(s.unit->status().state == device::State::idle);
 
-  auto chk = calib::verify_unit(*s.unit, s.store, opts(), "tech");
+  json chk = calib::verify_unit(*s.unit, s.store, opts(), "tech");
   CHECK(chk["kind"] == "check");
   CHECK(chk["result"] == "pass");
   CHECK(calib::same_calibration(chk["calibration"], s.unit->read_calibration()));
@@ -192,7 +192,7 @@ TEST_CASE("a short noise burst during zero: the next quiet window is used and th
   auto o = opts();
   std::vector<std::string> lines;
   o.progress = [&](const std::string& l) { lines.push_back(l); };
-  auto rec = calib::calibrate_unit(*s.unit, s.store, o, "tech");
+  json rec = calib::calibrate_unit(*s.unit, s.store, o, "tech");
   CHECK(rec["result"] == "pass");
   bool retried = false;
   for (const auto& l : lines) retried = retried || l.find("zero: not stable yet (noise") != std::string::npos;
@@ -205,7 +205,7 @@ TEST_CASE("a short noise burst during zero: the next quiet window is used and th
 TEST_CASE("support that drifted before the sweep is an actuator changed: the sweep finds it and corrects it") {
   test::SimUnit s("faults=drift=5%@0s");  // settled long before the unit is armed
   auto old = s.unit->read_calibration();
-  auto rec = calib::calibrate_unit(*s.unit, s.store, opts(), "tech");
+  json rec = calib::calibrate_unit(*s.unit, s.store, opts(), "tech");
   CHECK(rec["result"] == "pass");
   CHECK(rec["verification"]["pass"] == true);  // measured with the drift in force
   CHECK(in_memory(s).act_gain == doctest::Approx(old.act_gain * 0.95).epsilon(0.01));
@@ -245,7 +245,7 @@ TEST_CASE("support drifting during the sweep: the fit is refused with the point 
 
 TEST_CASE("a corrected unit measures known loads right in a fresh connection") {
   test::SimUnit s("gain-error=4%&offset-error=-6");
-  auto rec = calib::calibrate_unit(*s.unit, s.store, opts(), "tech");
+  json rec = calib::calibrate_unit(*s.unit, s.store, opts(), "tech");
   REQUIRE(rec["result"] == "pass");
   s.unit.reset();  // the link closes; only the unit's memory carries the calibration on
   auto t = transport::open_transport(transport::parse_port("sim:?clock=virtual&seed=9"), s.store.dir());
@@ -259,6 +259,6 @@ TEST_CASE("a corrected unit measures known loads right in a fresh connection") {
     CAPTURE(kg);
     CHECK(std::fabs(measure_mass(s, kg) - kg * kGravity) < 2.0);
   }
-  auto chk = calib::verify_unit(*s.unit, s.store, opts(), "tech");  // actuator points too
+  json chk = calib::verify_unit(*s.unit, s.store, opts(), "tech");  // actuator points too
   CHECK(chk["result"] == "pass");
 }

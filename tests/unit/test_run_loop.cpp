@@ -10,6 +10,7 @@
 
 using namespace lever;
 using lever::device::State;
+using lever::model::SessionStatus;
 
 namespace {
 
@@ -27,7 +28,7 @@ void check_safe(test::SimUnit& s, const run::LoopResult& r, double held_n = 100)
   CHECK(device::is_safe_state(st.state));
   CHECK(st.speed_cmd_kmh == 0);
   CHECK(st.target_n > held_n);  // 20 % of 75 kg = 147 N: held, never dropped
-  CHECK(r.status == "stopped");
+  CHECK(r.status == SessionStatus::stopped);
 }
 
 }  // namespace
@@ -40,16 +41,16 @@ TEST_CASE("run loop: a 30-minute session completes on the virtual clock, release
   h.telemetry = [&](const nlohmann::json&) { ++telemetry; };
   h.event = [&](const nlohmann::json& e) { phases += e["event"] == "phase"; };
   auto r = run::run_loop(*s.unit, opt, h);
-  CHECK(r.status == "completed");
+  CHECK(r.status == SessionStatus::completed);
   CHECK(r.code == Exit::ok);
   CHECK(s.sim->state() == State::idle);
   CHECK(s.sim->status().target_n == doctest::Approx(0).epsilon(0.01));
   CHECK(telemetry >= 1800);
   CHECK(phases == 3);  // run, then stop (the belt), then lowering (the support)
-  CHECK(r.summary["duration_s"].get<double>() >= 1800);
-  CHECK(r.summary["distance_km"].get<double>() == doctest::Approx(4.5).epsilon(0.02));
-  CHECK(r.summary["measured_support_pct"].get<double>() == doctest::Approx(20).epsilon(0.05));
-  CHECK(r.summary["cadence_spm"].get<double>() > 150);
+  CHECK(r.summary.duration_s >= 1800);
+  CHECK(r.summary.distance_km == doctest::Approx(4.5).epsilon(0.02));
+  CHECK(r.summary.measured_support_pct.value() == doctest::Approx(20).epsilon(0.05));
+  CHECK(r.summary.cadence_spm.value() > 150);
 }
 
 TEST_CASE("run loop: pain above the during-limit holds the unit; within it continues") {
@@ -66,7 +67,7 @@ TEST_CASE("run loop: pain above the during-limit holds the unit; within it conti
   auto r = run::run_loop(*s.unit, opt, h);
   CHECK(r.stop_reason == "pain-limit");
   CHECK(r.code == Exit::safety);
-  CHECK(r.summary["max_pain_during"] == 6);
+  CHECK(r.summary.max_pain_during == 6);
   check_safe(s, r);
 }
 
@@ -100,7 +101,7 @@ TEST_CASE("run loop: link loss and disconnect end with link-lost and exit 6; the
     auto r = run::run_loop(*s.unit, options(5), {});
     CHECK(r.stop_reason == "link-lost");
     CHECK(r.code == Exit::unit_unavailable);
-    CHECK(r.status == "stopped");
+    CHECK(r.status == SessionStatus::stopped);
   }
 }
 
@@ -118,7 +119,7 @@ TEST_CASE("run loop: records that cannot be saved stop the session with the unit
   CHECK(r.stop_reason == "store-error");
   CHECK(r.code == Exit::failure);
   CHECK(r.message.find("Input/output error") != std::string::npos);
-  CHECK(r.summary["duration_s"].get<double>() < 60);
+  CHECK(r.summary.duration_s < 60);
 }
 
 namespace {
@@ -143,8 +144,8 @@ TEST_CASE("run loop: the short session's shutdown windows (the cases below rely 
     if (e["event"] == "released") released_t = e["t_s"];
   };
   auto r = short_session(s, h);
-  CHECK(r.status == "completed");
-  CHECK(r.stop_phase.empty());
+  CHECK(r.status == SessionStatus::completed);
+  CHECK_FALSE(r.stop_phase.has_value());
   CHECK(stop_t == doctest::Approx(6).epsilon(0.02));
   CHECK(lower_t > 10.5);
   CHECK(lower_t < 12.5);
@@ -183,8 +184,8 @@ TEST_CASE("run loop: a fault while the belt comes to rest or the support comes d
     CAPTURE(spec);
     test::SimUnit s("faults=" + spec);
     auto r = short_session(s);
-    CHECK(r.status == "stopped");
-    CHECK(r.stop_phase == c.phase);
+    CHECK(r.status == SessionStatus::stopped);
+    CHECK(model::name(r.stop_phase.value()) == c.phase);
     CHECK(r.stop_reason == c.reason);
     CHECK(r.code == c.code);
     if (*c.fault) CHECK(has_fault(r, c.fault));
@@ -211,7 +212,7 @@ TEST_CASE("run loop: a host stalled past the unit's watchdog is a watchdog hold,
       return {};
     };
     auto r = run::run_loop(*s.unit, options(1), h);
-    CHECK(r.status == "stopped");
+    CHECK(r.status == SessionStatus::stopped);
     CHECK(r.stop_reason == "watchdog");
     CHECK(r.code == Exit::unit_unavailable);
     CHECK(has_fault(r, "link"));
@@ -227,7 +228,7 @@ TEST_CASE("run loop: a fault latched before the first setpoint is reported as th
     CAPTURE(f);
     test::SimUnit s(std::string("faults=") + f);
     auto r = run::run_loop(*s.unit, options(1), {});
-    CHECK(r.status == "stopped");
+    CHECK(r.status == SessionStatus::stopped);
     CHECK(r.stop_reason == "unit-fault");
     CHECK(r.code == Exit::safety);
     CHECK(!r.faults.empty());

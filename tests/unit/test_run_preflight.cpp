@@ -5,16 +5,33 @@
 #include "lever/run/preflight.hpp"
 #include "lever/run/summary.hpp"
 #include "lever/util/error.hpp"
+#include "lever/util/time.hpp"
 
 using namespace lever::run;
 using nlohmann::json;
 
 namespace {
 
+// A stored time stamp.
+lever::model::Instant at(const std::string& iso) { return {iso, *lever::parse_iso(iso)}; }
+
+// A clinician flag set on the athlete.
+lever::model::FlagEntry flag(lever::model::AthleteFlag f) {
+  lever::model::FlagEntry e;
+  e.flag = f;
+  e.set_at = at("2026-11-20T10:00:00Z");
+  e.set_by = "dr";
+  return e;
+}
+
 PreflightInput base() {
   PreflightInput in;
-  in.athlete = {{"id", "ann"}, {"mass_kg", 75.0}, {"flags", json::array()}};
-  in.plan = json{{"status", "active"}, {"current_step", 2}, {"profile", "seed"}};
+  in.athlete.id = "ann";
+  in.athlete.mass_kg = 75.0;
+  in.plan = lever::model::Plan{};
+  in.plan->status = lever::model::PlanStatus::active;
+  in.plan->current_step = 2;
+  in.plan->profile = "seed";
   in.pain_before = 2;
   lever::device::Identity id;
   id.serial = "SIM-0001";
@@ -52,16 +69,18 @@ TEST_CASE("run pre-flight: each refusal names its numbers and maps to its exit c
   CHECK(c.detail.find("4/10") != std::string::npos);
 
   in = base();
-  in.plan = json{{"status", "suspended"}, {"suspension", {{"at", "2026-11-20T10:00:00Z"}, {"by", "dr"}, {"reason", "swelling"}}}};
+  in.plan = lever::model::Plan{};
+  in.plan->status = lever::model::PlanStatus::suspended;
+  in.plan->suspension = lever::model::Suspension{at("2026-11-20T10:00:00Z"), "dr", "swelling"};
   CHECK(find(preflight(in), "plan").status == "fail");
   CHECK(find(preflight(in), "plan").detail.find("swelling") != std::string::npos);
 
   in = base();
-  in.athlete["flags"] = json::array({{{"flag", "suspected-meniscal"}, {"set_at", "2026-11-20T10:00:00Z"}, {"set_by", "dr"}}});
+  in.athlete.flags = {flag(lever::model::AthleteFlag::suspected_meniscal)};
   c = find(preflight(in), "flags");
   CHECK(c.status == "fail");
   CHECK(c.detail.find("suspected-meniscal") != std::string::npos);
-  in.athlete["flags"] = json::array({{{"flag", "review"}, {"set_at", "2026-11-20T10:00:00Z"}, {"set_by", "dr"}}});
+  in.athlete.flags = {flag(lever::model::AthleteFlag::review)};
   CHECK(find(preflight(in), "flags").status == "ok");  // review does not block a run
 
   in = base();
@@ -96,7 +115,7 @@ TEST_CASE("run pre-flight: a dry run skips the unit checks but still checks the 
 
 TEST_CASE("run summary: distance, steps, cadence, measured support, time at support, knee load") {
   Program prog = program_from_args(20, 9, 0, 10);
-  prog.phases.insert(prog.phases.begin(), Phase{"warm-up", "warm-up", 60, 20, 5, 0, std::nullopt});
+  prog.phases.insert(prog.phases.begin(), Phase{"warm-up", lever::model::PhaseKind::warm_up, 60, 20, 5, 0, std::nullopt});
   prog.phases[1].cadence_target_spm = 180;
   SummaryBuilder sb(75, 170);
   lever::device::Status st;
@@ -111,23 +130,23 @@ TEST_CASE("run summary: distance, steps, cadence, measured support, time at supp
   sb.pain(2);
   sb.pain(3);
   auto s = sb.finish(prog);
-  CHECK(s["duration_s"] == 660.0);
-  CHECK(s["planned_duration_s"] == 660.0);
-  CHECK(s["run_s"] == 600.0);
-  CHECK(s["distance_km"].get<double>() == doctest::Approx(5.0 / 60 + 1.5).epsilon(1e-3));
-  CHECK(s["steps"] == 120 + 1700);
-  CHECK(s["cadence_spm"] == 170.0);
-  CHECK(s["cadence_target_spm"] == 180.0);
-  CHECK(s["measured_support_pct"].get<double>() == doctest::Approx(18.0));
-  CHECK(s["support_pct"] == 20.0);
-  REQUIRE(s["time_at_support"].size() == 1);
-  CHECK(s["time_at_support"][0]["duration_s"] == 660.0);
-  CHECK(s["max_pain_during"] == 3);
+  CHECK(s.duration_s == 660.0);
+  CHECK(s.planned_duration_s == 660.0);
+  CHECK(s.run_s == 600.0);
+  CHECK(s.distance_km == doctest::Approx(5.0 / 60 + 1.5).epsilon(1e-3));
+  CHECK(s.steps == 120 + 1700);
+  CHECK(s.cadence_spm == 170.0);
+  CHECK(s.cadence_target_spm == 180.0);
+  CHECK(s.measured_support_pct.value() == doctest::Approx(18.0));
+  CHECK(s.support_pct == 20.0);
+  REQUIRE(s.time_at_support.size() == 1);
+  CHECK(s.time_at_support[0].duration_s == 660.0);
+  CHECK(s.max_pain_during == 3);
   // 1700 running steps at 18 % measured support, 2.5 m/s reference, baseline cadence: 1700 x 0.82
-  CHECK(s["knee_load"].get<double>() == doctest::Approx(1700 * 0.82).epsilon(1e-3));
+  CHECK(s.knee_load.value() == doctest::Approx(1700 * 0.82).epsilon(1e-3));
   SummaryBuilder no_baseline(75, 0);
   no_baseline.add(prog.phases[1], st, 1.0);
-  CHECK(no_baseline.finish(prog)["knee_load"].is_null());
+  CHECK_FALSE(no_baseline.finish(prog).knee_load.has_value());
 }
 
 TEST_CASE("run check-ins: keys and lines") {

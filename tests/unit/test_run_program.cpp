@@ -6,13 +6,15 @@
 #include "lever/util/error.hpp"
 
 using namespace lever::run;
+using lever::model::PhaseKind;
 using nlohmann::json;
 
 namespace {
 
-json step(double run, double walk, double duration) {
-  return {{"step", 3}, {"support_pct", 15}, {"support_force_n", 110}, {"run_min", run}, {"walk_min", walk},
-          {"duration_min", duration}, {"speed_kmh", 9}, {"walk_speed_kmh", 5}, {"incline_pct", 1}, {"cadence_target_spm", 176}};
+lever::model::PlanStep step(double run, double walk, double duration) {
+  json doc = {{"step", 3}, {"support_pct", 15}, {"support_force_n", 110}, {"run_min", run}, {"walk_min", walk},
+              {"duration_min", duration}, {"speed_kmh", 9}, {"walk_speed_kmh", 5}, {"incline_pct", 1}, {"cadence_target_spm", 176}};
+  return doc.get<lever::model::PlanStep>();
 }
 
 }  // namespace
@@ -21,14 +23,14 @@ TEST_CASE("run program: a plan step becomes warm-up, run/walk cycles cut at the 
   auto p = program_from_step(step(4, 1, 22));
   REQUIRE(p.plan_step == 3);
   REQUIRE(p.phases.size() == 2 + 9);  // 4 full cycles (20 min) + a 2-minute run cut short
-  CHECK(p.phases.front().kind == "warm-up");
+  CHECK(p.phases.front().kind == PhaseKind::warm_up);
   CHECK(p.phases.front().speed_kmh == 5);
   CHECK(p.phases.front().incline_pct == 0);
-  CHECK(p.phases.back().kind == "cool-down");
+  CHECK(p.phases.back().kind == PhaseKind::cool_down);
   CHECK(p.phases[1].name == "run 1/5");
   CHECK(p.phases[1].duration_s == 240);
   CHECK(p.phases[1].cadence_target_spm == 176);
-  CHECK(p.phases[2].kind == "walk");
+  CHECK(p.phases[2].kind == PhaseKind::walk);
   CHECK_FALSE(p.phases[2].cadence_target_spm.has_value());
   CHECK(p.phases[9].name == "run 5/5");
   CHECK(p.phases[9].duration_s == doctest::Approx(120));
@@ -58,7 +60,7 @@ TEST_CASE("run program: documents are validated with JSON Pointers to the proble
   CHECK(program_problems(good).empty());
   auto p = program_from_json(good, "prog.json");
   REQUIRE(p.phases.size() == 2);
-  CHECK(p.phases[1].kind == "run");
+  CHECK(p.phases[1].kind == PhaseKind::run);
   CHECK(p.phases[1].name == "run 2");
   CHECK(p.phases[1].cadence_target_spm == 172);
 

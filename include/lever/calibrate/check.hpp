@@ -8,11 +8,15 @@
 #include <nlohmann/json.hpp>
 
 #include "lever/device/protocol.hpp"
+#include "lever/model/calibration.hpp"
 #include "lever/store/store.hpp"
 
 namespace lever::calib {
 
 /// The calibration records of one unit (calibrations/*.json with that unit_id), oldest first.
+std::vector<model::Calibration> calibration_records(const Store& store, const std::string& unit_id);
+
+/// The same records as stored, oldest first (the reports show them as stored).
 std::vector<nlohmann::json> calibration_history(const Store& store, const std::string& unit_id);
 
 /// The outcome of the gate: usable, or the reason and what to do.
@@ -20,7 +24,7 @@ struct CalibrationVerdict {
   bool ok = false;                   ///< true: the unit may run
   std::string problem;               ///< which check failed, with dates and numbers
   std::string hint;                  ///< what to do about it
-  std::optional<nlohmann::json> record;  ///< the passing calibration record in force, if any
+  std::optional<model::Calibration> record;  ///< the passing calibration record in force, if any
 };
 
 /// Checks a unit's calibration state: the newest calibration attempt passed, it is not overdue,
@@ -38,9 +42,12 @@ CalibrationVerdict require_calibration(Store& store, const std::string& unit_id,
                                        const std::string& override_flag, const nlohmann::json& context = nlohmann::json::object());
 
 /// True when two calibrations hold the same values (within float noise from the text protocol).
-bool same_calibration(const nlohmann::json& record_cal, const device::Calibration& in_unit);
+bool same_calibration(const model::UnitCalibration& record_cal, const device::Calibration& in_unit);
 
-/// The calibration as the record stores it.
+/// The calibration as a record stores it.
+model::UnitCalibration unit_calibration(const device::Calibration& c);
+
+/// The same as JSON.
 nlohmann::json calibration_json(const device::Calibration& c);
 
 }  // namespace lever::calib

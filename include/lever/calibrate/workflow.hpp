@@ -10,6 +10,7 @@
 
 #include "lever/calibrate/fit.hpp"
 #include "lever/device/unit.hpp"
+#include "lever/model/calibration.hpp"
 #include "lever/store/store.hpp"
 
 namespace lever::calib {
@@ -32,13 +33,13 @@ struct Options {
 /// in the store (calibrations/<id>.json) before this returns or throws: Error(safety) for a refusal,
 /// a unit fault or a verification FAIL; Error(unit_unavailable) for link loss; Error(128 + N) for a
 /// stop signal. The unit keeps its old calibration on every path but PASS.
-nlohmann::json calibrate_unit(device::Unit& unit, Store& store, const Options& opt, const std::string& user);
+model::Calibration calibrate_unit(device::Unit& unit, Store& store, const Options& opt, const std::string& user);
 
 /// Verification alone with the unit's own calibration (kind "check"); nothing is written to the unit.
 /// Saved like calibrate_unit; Error(safety) when a point is outside the tolerance.
-nlohmann::json verify_unit(device::Unit& unit, Store& store, const Options& opt, const std::string& user);
+model::Calibration verify_unit(device::Unit& unit, Store& store, const Options& opt, const std::string& user);
 
 /// One summary row of a record (its columns: cli/columns/calibration.hpp).
-nlohmann::json record_row(const nlohmann::json& rec);
+nlohmann::json record_row(const model::Calibration& rec);
 
 }  // namespace lever::calib

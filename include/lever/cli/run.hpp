@@ -7,6 +7,7 @@
 
 #include "lever/cli/context.hpp"
 #include "lever/cli/output.hpp"
+#include "lever/model/session.hpp"
 #include "lever/run/command.hpp"
 #include "lever/run/preflight.hpp"
 #include "lever/run/program.hpp"
@@ -23,11 +24,11 @@ void print_dry_run(Context& ctx, const Program& program, const std::vector<Check
 /// Columns of the session summary record (every format).
 const std::vector<Column>& summary_columns();
 
-/// The summary record of a finished session document (flattened for every format).
-nlohmann::json summary_row(const nlohmann::json& session);
+/// The summary record of a finished session (flattened for every format).
+nlohmann::json summary_row(const model::Session& session);
 
 /// Prints the summary record of a finished session document: a table or one JSON document, or
 /// with ndjson the "end" event that closes the run's event stream.
-void print_summary(Context& ctx, const nlohmann::json& session);
+void print_summary(Context& ctx, const model::Session& session);
 
 }  // namespace lever::run

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "lever/model/session.hpp"
 #include "lever/run/preflight.hpp"
 #include "lever/run/program.hpp"
 #include "lever/store/store.hpp"
@@ -41,8 +42,8 @@ struct RunEnv {
   std::function<void(const std::string&)> warn;  ///< a warning on stderr
   /// Shows a dry run: the program (forces for `mass_kg`) and the pre-flight checks.
   std::function<void(const Program& program, const std::vector<Check>& checks, double mass_kg)> show_dry_run;
-  /// Shows the summary of a finished session document.
-  std::function<void(const nlohmann::json& session)> show_summary;
+  /// Shows the summary of a finished session.
+  std::function<void(const model::Session& session)> show_summary;
 };
 
 /// Checks what the request says on its own (the athlete ID; --override-rest goes with --reason);

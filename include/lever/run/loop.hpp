@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "lever/device/unit.hpp"
+#include "lever/model/session.hpp"
 #include "lever/run/program.hpp"
 #include "lever/run/summary.hpp"
 #include "lever/util/error.hpp"
@@ -58,20 +59,20 @@ struct LoopHooks {
 
 /// How the loop ended.
 struct LoopResult {
-  std::string status = "completed";   ///< completed or stopped
+  model::SessionStatus status = model::SessionStatus::completed;  ///< completed or stopped
   std::string stop_reason;            ///< empty, pain-limit, user, signal, e-stop, safety-key, unit-fault, unit-hold, link-lost, watchdog, release-failed, store-error, error
   /// Where the session was when it stopped: start (arming), the phase kind (warm-up, run, walk,
   /// cool-down), stopping (the belt coming to rest) or lowering (the support coming down); empty when completed.
-  std::string stop_phase;
+  std::optional<model::StopPhase> stop_phase;
   int signal = 0;                     ///< the stop signal, if any
   Exit code = Exit::ok;               ///< the exit code this outcome maps to
   std::string message;                ///< what happened, for people
   std::vector<std::string> faults;    ///< fault names the unit reported
   device::Status last;                ///< the last status
-  nlohmann::json summary;             ///< SummaryBuilder::finish
+  Summary summary;                    ///< SummaryBuilder::finish
   /// Loop timing (real clocks only): period jitter p50/p99/max in ms, ticks, and for a stop the wall
   /// time the HOLD frame left (hold_sent_unix_ns) and, for a unit fault, fault_to_hold_ms.
-  nlohmann::json timing = nlohmann::json::object();
+  model::LoopTiming timing;
 };
 
 /// Median and 99th percentile (nearest rank) of `v`; {0, 0} when empty.

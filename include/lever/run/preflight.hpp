@@ -6,9 +6,10 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "lever/device/protocol.hpp"
+#include "lever/model/athlete.hpp"
+#include "lever/model/pain.hpp"
+#include "lever/model/plan.hpp"
 #include "lever/model/vocab.hpp"
 #include "lever/plan/rest.hpp"
 #include "lever/run/program.hpp"
@@ -29,12 +30,12 @@ struct Check {
 
 /// The facts the checks judge.
 struct PreflightInput {
-  nlohmann::json athlete;                    ///< the athlete document
-  std::optional<nlohmann::json> plan;        ///< the athlete's plan, if any
+  model::Athlete athlete;                    ///< the athlete
+  std::optional<model::Plan> plan;           ///< the athlete's plan, if any
   int during_limit = 4;                      ///< the profile's during-running pain limit
   std::string profile{model::default_profile().name};  ///< the profile's name (messages)
   std::optional<int> pain_before;            ///< pain before the session (0-10), if given
-  std::optional<nlohmann::json> logged_before;  ///< the latest 'before' pain entry of the last 3 h, if any
+  std::optional<model::PainEntry> logged_before;  ///< the latest 'before' pain entry of the last 3 h, if any
   std::optional<plan::RestCheck> rest;       ///< the plan's rest and frequency rules against now (absent: no plan)
   std::string override_rest;                 ///< --override-rest --reason TEXT (empty: no override)
   std::vector<std::string> in_progress;      ///< the athlete's sessions still running (one athlete, one session)

@@ -9,20 +9,15 @@
 #include <nlohmann/json.hpp>
 
 #include "lever/device/protocol.hpp"
+#include "lever/model/plan.hpp"
+#include "lever/model/session.hpp"
 #include "lever/util/json_schema.hpp"
 
 namespace lever::run {
 
-/// One phase of a session at constant targets (the loop ramps between phases within slew limits).
-struct Phase {
-  std::string name;                         ///< e.g. "warm-up", "run 2/4", "walk 2/4", "cool-down"
-  std::string kind = "run";                 ///< warm-up, run, walk or cool-down (running phases count for load)
-  double duration_s = 0;                    ///< how long the phase lasts
-  double support_pct = 0;                   ///< body-weight support, % of body weight
-  double speed_kmh = 0;                     ///< belt speed
-  double incline_pct = 0;                   ///< belt incline (never negative: no decline)
-  std::optional<double> cadence_target_spm; ///< step-rate target while running, if any
-};
+/// One phase of a session at constant targets (the loop ramps between phases within slew limits);
+/// running phases count for load.
+using Phase = model::Phase;
 
 /// A whole session program.
 struct Program {
@@ -39,9 +34,9 @@ struct Program {
 /// Warm-up and cool-down walks lever adds around a plan step's intervals (lever's choice, 3 min each).
 inline constexpr double kWarmupS = 180;
 
-/// Builds the program of one plan step (plans/<athlete>.json steps[]): a warm-up walk, run/walk
-/// cycles for duration_min (the last cycle cut at the end), and a cool-down walk, all at the step's support.
-Program program_from_step(const nlohmann::json& step);
+/// Builds the program of one plan step: a warm-up walk, run/walk cycles for duration_min (the last
+/// cycle cut at the end), and a cool-down walk, all at the step's support.
+Program program_from_step(const model::PlanStep& step);
 
 /// A single constant phase from the command line (--support --speed --incline --minutes).
 Program program_from_args(double support_pct, double speed_kmh, double incline_pct, double minutes);
@@ -52,7 +47,10 @@ std::vector<SchemaIssue> program_problems(const nlohmann::json& doc);
 /// Parses a program document; Error(invalid_data) listing each problem with its JSON Pointer in `what`.
 Program program_from_json(const nlohmann::json& doc, const std::string& what);
 
-/// The program as JSON (for --dry-run output and the session document).
+/// The program as the session document stores it.
+model::Program program_record(const Program& p);
+
+/// The same as JSON (for --dry-run output).
 nlohmann::json program_json(const Program& p);
 
 /// The commanded support of a session: the highest support of its running phases (else the first phase).

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "lever/model/pain.hpp"
 #include "lever/store/store.hpp"
 #include "lever/store/writer.hpp"
 
@@ -38,7 +39,7 @@ public:
   /// Queues one telemetry sample (fields from the loop; id, session_id, at and schema_version added here).
   void sample(nlohmann::json s, TimePoint at);
   /// Queues a pain log entry (already built and valid).
-  void pain(nlohmann::json entry);
+  void pain(const model::PainEntry& entry);
   /// Writes everything queued now and stops the writer thread; returns the last error (empty: none).
   std::string finish();
   /// Samples written so far.
@@ -77,6 +78,7 @@ private:
   const Store& store_;
   std::string athlete_, session_;
   TimePoint started_;
+  std::string what_;  // how errors name an entry of this log
   std::set<std::string> seen_;
 };
 
