@@ -9,7 +9,7 @@
 #include "lever/model/plan.hpp"
 #include "lever/model/session.hpp"
 #include "lever/plan/knee_load.hpp"
-#include "lever/report/fields.hpp"
+#include "lever/model/run_helpers.hpp"
 #include "lever/report/weekly.hpp"
 #include "lever/store/athletes.hpp"
 #include "lever/store/pain_log.hpp"
@@ -19,6 +19,7 @@
 namespace lever::report {
 
 using nlohmann::json;
+using model::or_null;
 
 std::string pseudonym(const std::string& salt, const std::string& id) {
   // FNV-1a over salt and ID: stable across runs and builds, and without the store's secret salt a

@@ -5,20 +5,13 @@
 #include <fmt/format.h>
 
 #include "lever/calibrate/check.hpp"
-#include "lever/report/fields.hpp"
-#include "lever/store/typed.hpp"
+#include "lever/model/run_helpers.hpp"
 #include "lever/util/error.hpp"
 
 namespace lever::report {
 
 using nlohmann::json;
-
-std::vector<model::Calibration> calibration_records(const Store& store, const std::string& unit) {
-  std::vector<model::Calibration> out;
-  for (const auto& doc : calib::calibration_history(store, unit))
-    out.push_back(from_stored<model::Calibration>(doc, fmt::format("a calibration record of unit '{}'", unit)));
-  return out;
-}
+using model::or_null;
 
 namespace {
 
@@ -168,7 +161,7 @@ json reading_rows(const model::Calibration& rec) {
 }  // namespace
 
 json calibration_report(const Store& store, const std::string& unit, const std::string& record_id) {
-  const auto history = calibration_records(store, unit);
+  const auto history = calib::calibration_records(store, unit);
   const model::Calibration rec = pick_calibration_record(history, unit, record_id);
   auto v = certificate_verdict(rec);
   return {{"report", "calibration"},

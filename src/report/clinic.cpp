@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "lever/calibrate/check.hpp"
 #include "lever/model/athlete.hpp"
 #include "lever/model/calibration.hpp"
 #include "lever/model/pain.hpp"
@@ -11,7 +12,6 @@
 #include "lever/model/session.hpp"
 #include "lever/model/unit.hpp"
 #include "lever/plan/engine.hpp"
-#include "lever/report/calibration.hpp"
 #include "lever/store/pain_log.hpp"
 #include "lever/store/session_reader.hpp"
 #include "lever/store/typed.hpp"
@@ -135,7 +135,7 @@ namespace {
 // The calibration columns of a unit's row: its last calibration attempt, and from its last passing
 // calibration when the next is due and whether that is soon.
 void add_calibration_columns(const Store& store, const std::string& id, TimePoint now_t, int due_within_days, json& row) {
-  const auto records = calibration_records(store, id);
+  const auto records = calib::calibration_records(store, id);
   const model::Calibration *last_pass = nullptr, *last_any = nullptr;
   for (const auto& r : records) {
     if (r.kind != model::CalibrationKind::calibration) continue;

@@ -8,7 +8,7 @@
 
 #include "lever/model/athlete.hpp"
 #include "lever/model/session.hpp"
-#include "lever/report/fields.hpp"
+#include "lever/model/run_helpers.hpp"
 #include "lever/store/pain_log.hpp"
 #include "lever/store/typed.hpp"
 #include "lever/util/error.hpp"
@@ -16,6 +16,7 @@
 namespace lever::report {
 
 using nlohmann::json;
+using model::or_null;
 
 namespace {
 

@@ -19,9 +19,6 @@ struct CertificateVerdict {
   std::string detail;        ///< one sentence: what this means for the unit
 };
 
-/// The calibration records of one unit (calibrations/*.json with that unit_id), oldest first.
-std::vector<model::Calibration> calibration_records(const Store& store, const std::string& unit);
-
 /// Judges a calibration record. A record that claims a pass without a passing verification or a
 /// calibration written to the unit is not a certificate either.
 CertificateVerdict certificate_verdict(const model::Calibration& record);
