@@ -27,6 +27,7 @@ using nlohmann::json;
 struct UnitArgs {
   std::string port;
   int rate = 20;
+  std::optional<int> watch_rate;  // unit watch asks for a rate only when told to
   long count = 0;
   double seconds = 0;
   std::string support, speed = "0", incline = "0";
@@ -59,7 +60,7 @@ void watch(Context& ctx, const UnitArgs& a) {
   device::install_stop_signals();
   auto unit = open(ctx, a);
   auto out = status_stream(ctx);
-  device::watch(*unit, {a.rate, a.count, a.seconds}, [&](const device::Status& s) { return out.add(device::status_row(s)); });
+  device::watch(*unit, {a.watch_rate, a.count, a.seconds}, [&](const device::Status& s) { return out.add(device::status_row(s)); });
   out.finish();
   if (device::stop_requested())
     throw Error(static_cast<Exit>(128 + device::stop_signal()), "watch interrupted", "");
@@ -109,7 +110,11 @@ void add_unit(CLI::App& app, Context& ctx) {
 
   auto* w = app.add_subcommand("watch", "The live status stream (a table on a TTY, NDJSON for scripts)");
   port_opt(w);
-  number_in(w->add_option("--rate", a->rate, "Status rate"), kRate)->capture_default_str()->type_name("HZ");
+  number_in(w->add_option("--rate", a->watch_rate,
+                           "Ask the unit for this status rate (default: listen at the rate it streams); a command, so it "
+                           "feeds the unit's watchdog once"),
+            kRate)
+      ->type_name("HZ");
   auto* c = number_in(w->add_option("--count", a->count, "Stop after N statuses"), {1, 1e9, true})->type_name("N");
   auto* s = number_in(w->add_option("--seconds", a->seconds, "Stop after S seconds"), {0.01, 86400, false, "s"})->type_name("S");
   c->excludes(s);

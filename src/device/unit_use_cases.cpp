@@ -18,7 +18,7 @@ UnitInfo inspect_unit(Unit& unit, Store& store) {
 }
 
 void watch(Unit& unit, const WatchOptions& opt, const std::function<bool(const Status&)>& on_status) {
-  unit.set_status_rate(opt.status_hz);
+  if (opt.status_hz) unit.set_status_rate(*opt.status_hz);
   auto& clock = unit.clock();
   auto end = clock.now() + std::chrono::duration_cast<Nanos>(std::chrono::duration<double>(opt.seconds));
   long n = 0;

@@ -49,6 +49,26 @@ has "refused ARM" "$ERR"     # no automatic resume, not even by a new host
 expect 0 unit lower --port "pty:$TMP/u1" --rate 20
 same "$(last_status "pty:$TMP/u1" state)" "IDLE" "released after lower"
 
+# --- 1b. the same with a status tool polling the unit all the while (a second terminal running
+# `lever unit watch` in a loop): a listener never feeds the watchdog, so the unit still holds.
+# (Before 2026-12-01 each watch asked for a status rate, a command that feeds it, and kept the belt
+# running for as long as the polling went on.)
+start_sim "$TMP/s7.log" --pty "$TMP/u7" --nvram "$TMP/nv7.json"
+"$LEVER" unit drive --port "pty:$TMP/u7" --support 60 --speed 4 --seconds 60 >"$TMP/d7.out" 2>"$TMP/d7.err" &
+HOST=$!
+wait_for 10 grep -q '"support_target_n":60.0' "$TMP/d7.out" || fail "drive did not reach 60 N: $(cat "$TMP/d7.err")"
+( while :; do "$LEVER" unit watch --port "pty:$TMP/u7" --count 1 >/dev/null 2>&1; done ) &
+POLLER=$!
+sleep 0.5
+kill -9 "$HOST"
+wait "$HOST" 2>/dev/null
+wait_for 5 grep -q "RUN -> HOLD (link" "$TMP/s7.log" && pass || fail "a polling status tool kept the unit running after its host died: $(tail -3 "$TMP/s7.log")"
+kill "$POLLER" 2>/dev/null
+pkill -P "$POLLER" 2>/dev/null  # its watch, which holds the port
+wait "$POLLER" 2>/dev/null
+wait_for 5 bash -c "! pgrep -f \"unit watch --port pty:$TMP/u7\" >/dev/null"
+expect 0 unit lower --port "pty:$TMP/u7" --rate 20
+
 # --- 2. Ctrl-C: the host sends HOLD at once and exits 130
 start_sim "$TMP/s2.log" --pty "$TMP/u2" --nvram "$TMP/nv2.json"
 "$LEVER" unit drive --port "pty:$TMP/u2" --support 50 --speed 4 --seconds 60 >/dev/null 2>"$TMP/d2.err" &

@@ -319,17 +319,6 @@ EOF
 # the 300 ms watchdog stays the subject of the stalled-host cell and of the virtual-clock cells.
 RT_WATCHDOG_MS=3000
 
-# patient_unit NVRAM: creates a simulated unit's memory at NVRAM with a watchdog of RT_WATCHDOG_MS.
-patient_unit() {
-  "$LEVER" unit info --port "sim:?nvram=$1" >/dev/null 2>&1 &&
-    python3 - "$1" "$RT_WATCHDOG_MS" <<'PY'
-import json, sys
-m = json.load(open(sys.argv[1]))
-m["limits"]["watchdog_ms"] = int(sys.argv[2])
-json.dump(m, open(sys.argv[1], "w"), indent=2)
-PY
-}
-
 # A simulator process with a fault at a unit time, and one session against it in real time; the unit
 # is asked directly afterwards. rt_fault NAME SPEC PROGRAM_JSON RC WANT FAULT STATE STOP_PHASE
 rt_fault() {
@@ -339,7 +328,7 @@ rt_fault() {
   cp -a "$TMP/base" "$d/store"
   export LEVER_STORE="$d/store"
   echo "$prog" >"$d/p.json"
-  patient_unit "$d/nv.json" || problems+=("could not make the unit's memory with a ${RT_WATCHDOG_MS} ms watchdog")
+  patient_unit "$d/nv.json" "$RT_WATCHDOG_MS" || problems+=("could not make the unit's memory with a ${RT_WATCHDOG_MS} ms watchdog")
   : >"$d/sim.log"
   "$LEVER" sim --pty "$d/u" --nvram "$d/nv.json" --seed 7 --faults "$spec" 2>"$d/sim.log" &
   local sim=$!

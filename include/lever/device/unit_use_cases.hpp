@@ -22,12 +22,15 @@ UnitInfo inspect_unit(Unit& unit, Store& store);
 
 /// When a status watch stops (the first limit reached; none set = until a stop signal).
 struct WatchOptions {
-  int status_hz = 20;  ///< status rate asked of the unit
+  /// A status rate to ask of the unit; none: listen at the rate it streams. Asking is a command,
+  /// and every command feeds the unit's watchdog (lever-protocol(7)), so a status tool that only
+  /// listens can never keep a belt running whose controlling host has died.
+  std::optional<int> status_hz;
   long count = 0;      ///< stop after this many statuses (0: no limit)
   double seconds = 0;  ///< stop after this long on the unit's clock (0: no limit)
 };
 
-/// Sets the status rate and hands each status to `on_status` until a limit of `opt`, a stop signal
+/// Sets the status rate (if asked) and hands each status to `on_status` until a limit of `opt`, a stop signal
 /// (install_stop_signals first), or `on_status` returning false (its reader went away).
 void watch(Unit& unit, const WatchOptions& opt, const std::function<bool(const Status&)>& on_status);
 
