@@ -269,20 +269,25 @@ std::optional<json> Store::load(const Collection& c, const std::string& id, cons
   fs::path p = path(c, id);
   auto text = read_file(p, dir_);
   if (!text) return std::nullopt;
+  return document_from_text(c, p, *text, fields);
+}
+
+json Store::document_from_text(const Collection& c, const fs::path& p, const std::string& text,
+                               const std::vector<std::string>& fields) const {
   const auto& v = schemas::validator(c.schema);
   // The quick parse vouches only for valid documents; a newer schema_version still gets its error
   // (so it is read along with the fields asked for, and dropped again if not asked for).
   std::vector<std::string> want = fields;
   bool add_version = !want.empty() && std::find(want.begin(), want.end(), "schema_version") == want.end();
   if (add_version) want.push_back("schema_version");
-  if (auto quick = v.parse_valid(*text, want)) {
+  if (auto quick = v.parse_valid(text, want)) {
     auto ver = quick->find("schema_version");
     if (!quick->is_object() || ver == quick->end() || !ver->is_number_integer() || ver->get<int>() <= kSchemaVersion) {
       if (add_version && quick->is_object()) quick->erase("schema_version");
-      return quick;
+      return std::move(*quick);
     }
   }
-  json doc = parse_document(p, *text);
+  json doc = parse_document(p, text);
   auto issues = v.validate(doc);
   if (!issues.empty())
     throw Error(Exit::invalid_data, fmt::format("{} is not a valid {} document: {}", rel(p), c.name, join_issues(issues)),
@@ -348,16 +353,22 @@ void Store::append(const Collection& c, const std::string& key, const json& reco
 }
 
 std::vector<json> Store::read_log(const Collection& c, const std::string& key, std::vector<StoreProblem>* problems,
-                                  std::vector<long>* lines) const {
-  std::vector<json> out;
+                                  std::vector<long>* lines, const std::vector<std::string>& fields) const {
   fs::path p = path(c, key);
   auto text = read_file(p, dir_);
-  if (!text) return out;
+  if (!text) return {};
+  return log_from_text(c, p, *text, problems, lines, fields);
+}
+
+std::vector<json> Store::log_from_text(const Collection& c, const fs::path& p, std::string_view text,
+                                       std::vector<StoreProblem>* problems, std::vector<long>* lines,
+                                       const std::vector<std::string>& fields) const {
+  std::vector<json> out;
   const auto& v = schemas::validator(c.schema);
   size_t pos = 0;
   long line = 0;
-  while (pos < text->size()) {
-    size_t nl = text->find('\n', pos);
+  while (pos < text.size()) {
+    size_t nl = text.find('\n', pos);
     ++line;
     if (nl == std::string::npos) {
       // An unterminated last line was never acknowledged (a crash mid-append): not a record.
@@ -365,10 +376,10 @@ std::vector<json> Store::read_log(const Collection& c, const std::string& key, s
         problems->push_back({rel(p), line, "unfinished last line from an interrupted write (never acknowledged; the next write removes it)", true});
       break;
     }
-    std::string_view sv(text->data() + pos, nl - pos);
+    std::string_view sv(text.data() + pos, nl - pos);
     pos = nl + 1;
     if (sv.empty()) continue;
-    if (auto quick = v.parse_valid(sv)) {
+    if (auto quick = v.parse_valid(sv, fields)) {
       out.push_back(std::move(*quick));
       if (lines) lines->push_back(line);
       continue;
@@ -383,7 +394,7 @@ std::vector<json> Store::read_log(const Collection& c, const std::string& key, s
       if (problems) problems->push_back({rel(p), line, join_issues(issues)});
       continue;
     }
-    out.push_back(std::move(rec));
+    out.push_back(only_fields(std::move(rec), fields));
     if (lines) lines->push_back(line);
   }
   return out;

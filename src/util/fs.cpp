@@ -246,6 +246,23 @@ std::optional<std::string> read_file(const fs::path& path, const fs::path& root)
   return out;
 }
 
+std::string read_open_file(int fd, size_t size, const fs::path& path) {
+  std::string out(size, '\0');
+  size_t have = 0;
+  for (;;) {
+    if (have == out.size()) out.resize(have + 4096);  // it grew since it was checked: read on
+    ssize_t n = ::read(fd, out.data() + have, out.size() - have);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw_io_error("read", path, errno);
+    }
+    if (n == 0) break;
+    have += static_cast<size_t>(n);
+  }
+  out.resize(have);
+  return out;
+}
+
 void sync_directory(const fs::path& dir) {
   Fd d(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (d.fd < 0) throw_io_error("open directory", dir, errno);

@@ -105,13 +105,6 @@ std::string_view text(const json& v) { return v.get_ref<const std::string&>(); }
 bool is_arr(const json& v) { return v.is_array(); }
 bool is_obj(const json& v) { return v.is_object(); }
 const json& elements(const json& v) { return v; }
-std::vector<std::pair<std::string_view, const json*>> members(const json& v) {
-  std::vector<std::pair<std::string_view, const json*>> out;
-  out.reserve(v.size());
-  for (auto it = v.begin(); it != v.end(); ++it) out.emplace_back(it.key(), &it.value());
-  return out;
-}
-const json& deref(const json* v) { return *v; }
 bool same(const json& v, const json& want) { return v == want; }
 
 bool is_int(dom::element e) { return e.type() == dom::element_type::INT64 || e.type() == dom::element_type::UINT64; }
@@ -126,12 +119,34 @@ std::vector<dom::element> elements(dom::element e) {
   for (dom::element x : dom::array(e)) out.push_back(x);
   return out;
 }
-std::vector<std::pair<std::string_view, dom::element>> members(dom::element e) {
-  std::vector<std::pair<std::string_view, dom::element>> out;
-  for (dom::key_value_pair kv : dom::object(e)) out.emplace_back(kv.key, kv.value);
-  return out;
+
+// An object's members and an array's items walked in place: validating a store reads hundreds of
+// thousands of objects, and a list built per object cost more than the checks themselves.
+auto object_range(const json& v) { return v.items(); }
+dom::object object_range(dom::element e) { return dom::object(e); }
+const json& array_range(const json& v) { return v; }
+dom::array array_range(dom::element e) { return dom::array(e); }
+size_t object_size(const json& v) { return v.size(); }
+size_t object_size(dom::element e) { return dom::object(e).size(); }
+size_t array_size(const json& v) { return v.size(); }
+size_t array_size(dom::element e) { return dom::array(e).size(); }
+bool has_key(const json& v, const std::string& key) { return v.contains(key); }
+bool has_key(dom::element e, const std::string& key) {
+  for (dom::key_value_pair kv : dom::object(e))
+    if (kv.key == key) return true;
+  return false;
 }
-dom::element deref(dom::element e) { return e; }
+// The key and value of one member from object_range (nlohmann's proxy or simdjson's pair).
+template <class M>
+std::string_view key_of(const M& m) {
+  if constexpr (requires { m.key(); }) return m.key();
+  else return m.key;
+}
+template <class M>
+decltype(auto) value_of(const M& m) {
+  if constexpr (requires { m.value(); }) return m.value();
+  else return m.value;
+}
 
 bool type_matches(unsigned mask, dom::element e) {
   switch (e.type()) {
@@ -173,11 +188,16 @@ bool plain(dom::element e) {
         if (!plain(x)) return false;
       return true;
     case dom::element_type::OBJECT: {
-      auto fields = members(e);
-      for (size_t i = 0; i < fields.size(); ++i) {
-        if (!plain(fields[i].second)) return false;
-        for (size_t j = 0; j < i; ++j)
-          if (fields[i].first == fields[j].first) return false;
+      dom::object obj(e);
+      size_t i = 0;
+      for (dom::key_value_pair kv : obj) {
+        if (!plain(kv.value)) return false;
+        size_t j = 0;
+        for (dom::key_value_pair before : obj) {
+          if (j++ == i) break;
+          if (before.key == kv.key) return false;
+        }
+        ++i;
       }
       return true;
     }
@@ -238,10 +258,16 @@ struct Node {
   bool has_any_of = false, has_one_of = false;
   const Node *not_ = nullptr, *if_ = nullptr, *then_ = nullptr, *else_ = nullptr;
 
-  const Node* property(std::string_view key) const {
+  // The schema of property `key`, or null. `next` is where the previous key was found plus one:
+  // lever writes object keys in name order, as `properties` is sorted, so the next key is nearly
+  // always the one there, found with one compare instead of a binary search.
+  const Node* property(std::string_view key, size_t& next) const {
+    if (next < properties.size() && properties[next].first == key) return properties[next++].second;
     auto it = std::lower_bound(properties.begin(), properties.end(), key,
                                [](const auto& p, std::string_view k) { return p.first < k; });
-    return it != properties.end() && it->first == key ? it->second : nullptr;
+    if (it == properties.end() || it->first != key) return nullptr;
+    next = static_cast<size_t>(it - properties.begin()) + 1;
+    return it->second;
   }
 };
 
@@ -413,37 +439,46 @@ struct SchemaValidator::Compiled {
         LEVER_SCHEMA_FAIL(fmt::format("'{}' is not an ISO 8601 date (YYYY-MM-DD)", str));
     }
     if (is_arr(v)) {
-      auto items = elements(v);
-      if (s.min_items && items.size() < *s.min_items) LEVER_SCHEMA_FAIL(fmt::format("must have at least {} items", *s.min_items));
-      if (s.max_items && items.size() > *s.max_items) LEVER_SCHEMA_FAIL(fmt::format("must have at most {} items", *s.max_items));
-      if (s.items)
-        for (size_t i = 0; i < items.size(); ++i) LEVER_SCHEMA_SUB(check(*s.items, items[i], Ptr{&p, {}, i, true}, out));
-      if (s.unique)
+      const size_t n_items = array_size(v);
+      if (s.min_items && n_items < *s.min_items) LEVER_SCHEMA_FAIL(fmt::format("must have at least {} items", *s.min_items));
+      if (s.max_items && n_items > *s.max_items) LEVER_SCHEMA_FAIL(fmt::format("must have at most {} items", *s.max_items));
+      if (s.items) {
+        size_t i = 0;
+        for (auto&& item : array_range(v)) {
+          LEVER_SCHEMA_SUB(check(*s.items, item, Ptr{&p, {}, i, true}, out));
+          ++i;
+        }
+      }
+      if (s.unique) {
+        auto items = elements(v);
         for (size_t i = 0; i < items.size(); ++i)
           for (size_t j = i + 1; j < items.size(); ++j)
             if (as_json(items[i]) == as_json(items[j])) LEVER_SCHEMA_FAIL(fmt::format("items {} and {} are the same", i, j));
+      }
     }
     if (is_obj(v)) {
-      auto fields = members(v);
       for (const auto& r : s.required)
-        if (std::none_of(fields.begin(), fields.end(), [&](const auto& f) { return f.first == r; })) {
+        if (!has_key(v, r)) {
           ok = false;
           if (!out) return false;
           out->push_back({pointer_append(p.str(), r), "is required but missing"});
         }
-      if (s.min_props && fields.size() < *s.min_props) LEVER_SCHEMA_FAIL(fmt::format("must have at least {} fields", *s.min_props));
-      for (const auto& [key, value] : fields) {
+      if (s.min_props && object_size(v) < *s.min_props) LEVER_SCHEMA_FAIL(fmt::format("must have at least {} fields", *s.min_props));
+      size_t next_property = 0;
+      for (auto&& member : object_range(v)) {
+        const std::string_view key = key_of(member);
+        decltype(auto) value = value_of(member);
         Ptr child{&p, key};
         if (s.property_names) LEVER_SCHEMA_SUB(check(*s.property_names, json(std::string(key)), child, out));
-        const Node* prop = s.has_properties ? s.property(key) : nullptr;
+        const Node* prop = s.has_properties ? s.property(key, next_property) : nullptr;
         if (prop) {
-          LEVER_SCHEMA_SUB(check(*prop, deref(value), child, out));
+          LEVER_SCHEMA_SUB(check(*prop, value, child, out));
         } else if (s.additional_false) {
           ok = false;
           if (!out) return false;
           out->push_back({child.str(), "is not a known field"});
         } else if (s.additional) {
-          LEVER_SCHEMA_SUB(check(*s.additional, deref(value), child, out));
+          LEVER_SCHEMA_SUB(check(*s.additional, value, child, out));
         }
       }
     }
@@ -493,8 +528,8 @@ std::optional<json> SchemaValidator::parse_valid(std::string_view text, const st
   if (!plain(doc) || !compiled_->check(*compiled_->top, doc, Ptr{}, nullptr)) return std::nullopt;
   if (fields.empty() || !is_obj(doc)) return to_json(doc);
   json out = json::object();
-  for (const auto& [key, value] : members(doc))
-    if (std::find(fields.begin(), fields.end(), key) != fields.end()) out[std::string(key)] = to_json(value);
+  for (dom::key_value_pair kv : dom::object(doc))
+    if (std::find(fields.begin(), fields.end(), kv.key) != fields.end()) out[std::string(kv.key)] = to_json(kv.value);
   return out;
 }
 

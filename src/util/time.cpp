@@ -123,6 +123,13 @@ std::optional<TimePoint> parse_iso(std::string_view s) {
     }
     if (!c.done()) return std::nullopt;
   }
+  if (has_offset) {
+    // Calendar arithmetic, not timegm: `store check` reads every stored time, and glibc's timegm
+    // (mktime underneath) was a tenth of its work.
+    const sys_days day = std::chrono::year(*y) / std::chrono::month(static_cast<unsigned>(*mo)) /
+                         std::chrono::day(static_cast<unsigned>(*d));
+    return TimePoint(day) + hours(hh) + minutes(mi) + seconds(ss) - seconds(offset) + milliseconds(ms);
+  }
   std::tm tm{};
   tm.tm_year = *y - 1900;
   tm.tm_mon = *mo - 1;
@@ -131,9 +138,7 @@ std::optional<TimePoint> parse_iso(std::string_view s) {
   tm.tm_min = mi;
   tm.tm_sec = ss;
   std::time_t tt;
-  if (has_offset) {
-    tt = timegm(&tm) - offset;
-  } else {
+  {
     tm.tm_isdst = -1;
     tt = std::mktime(&tm);
     if (tt == static_cast<std::time_t>(-1)) return std::nullopt;

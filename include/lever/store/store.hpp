@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -102,10 +103,21 @@ public:
   /// Validates and appends one record to a log durably (caller holds the lock).
   void append(const Collection& c, const std::string& key, const nlohmann::json& record);
   /// Reads every intact record of a log; invalid lines are reported to `problems` (if given) and skipped.
-  /// With `lines`, the 1-based line of each record returned is put there (in the same order).
+  /// With `lines`, the 1-based line of each record returned is put there (in the same order); with
+  /// `fields`, each record (still validated whole) keeps only those top-level fields.
   std::vector<nlohmann::json> read_log(const Collection& c, const std::string& key,
                                        std::vector<StoreProblem>* problems = nullptr,
-                                       std::vector<long>* lines = nullptr) const;
+                                       std::vector<long>* lines = nullptr,
+                                       const std::vector<std::string>& fields = {}) const;
+  /// A document of collection c from the text read from `file`: parsed, validated (Error(invalid_data)
+  /// naming the file otherwise) and cut down to `fields` (empty = all), as load gives it.
+  nlohmann::json document_from_text(const Collection& c, const fs::path& file, const std::string& text,
+                                    const std::vector<std::string>& fields = {}) const;
+  /// The intact records of a log from the text read from `file`, as read_log gives them.
+  std::vector<nlohmann::json> log_from_text(const Collection& c, const fs::path& file, std::string_view text,
+                                            std::vector<StoreProblem>* problems = nullptr,
+                                            std::vector<long>* lines = nullptr,
+                                            const std::vector<std::string>& fields = {}) const;
   /// Reads the last `n` intact records of a log without reading the whole file; with `fields`, each
   /// record (still validated whole) keeps only those top-level fields. Damaged lines among those read
   /// are reported to `problems` (if given) with their line numbers.

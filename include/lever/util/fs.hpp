@@ -74,6 +74,10 @@ void make_private_dirs(const fs::path& dir, const fs::path& root = {});
 /// directories, never a symlink); -1 with errno ENOENT when it does not exist.
 int open_dir_confined(const fs::path& root, const fs::path& dir);
 
+/// The rest of the open file `fd` (whose size was `size` when it was checked), read to its end;
+/// `path` names it in an error. For callers that open and inspect a file themselves.
+std::string read_open_file(int fd, size_t size, const fs::path& path);
+
 /// Removes a file confined to `root` (a symlink there is refused, not removed); false when absent.
 bool remove_confined(const fs::path& root, const fs::path& path);
 
