@@ -62,11 +62,10 @@ void show(Context& ctx, const std::string& id, size_t recent) {
     out.records(pain_columns(), o.recent_pain);
     return;
   }
-  json j = o.doc;
-  j["blocked"] = !blocking_flags(o.doc).empty();
+  if (ctx.format() == Format::csv) return out.record(athlete_show_columns(), athlete_row(o.doc));
+  json j = athlete_document(o.doc);
   j["recent_pain"] = o.recent_pain;
-  if (ctx.format() == Format::csv) out.record(athlete_show_columns(), athlete_row(o.doc));
-  else out.json_value(j);
+  out.json_value(j);
 }
 
 }  // namespace

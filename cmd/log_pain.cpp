@@ -9,6 +9,7 @@
 #include "lever/cli/columns/pain.hpp"
 #include "lever/model/vocab.hpp"
 #include "lever/plan/service.hpp"
+#include "lever/store/pain_log.hpp"
 #include "lever/store/pain_use_cases.hpp"
 #include "lever/util/error.hpp"
 #include "lever/util/ids.hpp"
@@ -56,7 +57,7 @@ void correct(Context& ctx, const PainArgs& a, const CLI::App& app) {
                               {"--swelling", "swelling"}, {"--note", "note"}})
       if (app.count(opt)) c.given.push_back(field);
   }
-  ctx.out().record(correction_columns(), correct_pain_entry(ctx.store(), c, ctx.user()));
+  ctx.out().record(correction_columns(), correction_row(correct_pain_entry(ctx.store(), c, ctx.user())));
 }
 
 void import(Context& ctx, const PainArgs& a) {
@@ -68,7 +69,11 @@ void import(Context& ctx, const PainArgs& a) {
   }
   if (r.entries.empty()) ctx.note("nothing to import: the input has no records");
   else if (ctx.out().is_table()) ctx.note(fmt::format("imported {} pain entries", r.entries.size()));
-  else ctx.out().records(pain_columns(), r.entries);
+  else {
+    std::vector<json> rows;
+    for (const auto& e : r.entries) rows.push_back(pain_entry_row(e));
+    ctx.out().records(pain_columns(), rows);
+  }
 }
 
 }  // namespace
@@ -120,7 +125,7 @@ void add_log_pain(CLI::App& app, Context& ctx) {
     if (app.count("--grinding")) a->in.grinding = true;
     if (app.count("--stiffness")) a->in.stiffness = true;
     auto entry = log_pain_entry(ctx.store(), a->in, ctx.user());
-    ctx.out().record(pain_columns(), entry);
+    ctx.out().record(pain_columns(), pain_entry_row(entry));
     // Accepted, but an entry the engine cannot count is said so now, not discovered at the next run.
     if (auto why = plan::follow_up_note(ctx.store(), entry)) ctx.warn(*why);
   });

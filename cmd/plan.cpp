@@ -1,4 +1,5 @@
 // lever plan ...: argument wiring only; the rules live in lever/plan (engine, plan, templates, service).
+#include <algorithm>
 #include <iostream>
 #include <iterator>
 #include <memory>
@@ -9,6 +10,7 @@
 #include "lever/cli/checks.hpp"
 #include "lever/model/vocab.hpp"
 #include "lever/cli/columns/plan.hpp"
+#include "lever/cli/columns/renamed.hpp"
 #include "lever/plan/rest.hpp"
 #include "lever/plan/service.hpp"
 #include "lever/plan/templates.hpp"
@@ -51,7 +53,7 @@ std::string read_input(const std::string& file) {
 void report_problems(Context& ctx, const std::vector<SchemaIssue>& issues, const std::string& what, const std::string& kind) {
   std::vector<json> rows;
   for (const auto& i : issues) rows.push_back({{"pointer", i.pointer.empty() ? "/" : i.pointer}, {"problem", i.message}});
-  ctx.out().records({{"pointer", "Where (JSON Pointer)"}, {"problem", "Problem"}}, rows);
+  ctx.out().records(validation_problem_columns(), rows);
   throw Error(Exit::invalid_data,
               fmt::format("{} is not a valid {}: {} {} ({} problem{})", what, kind, rows[0]["pointer"].get<std::string>(),
                           issues[0].message, issues.size(), issues.size() == 1 ? "" : "s"),
@@ -66,18 +68,13 @@ model::Plan current_plan(Context& ctx, const std::string& athlete) {
 
 void show_plan(Context& ctx, const std::string& athlete) {
   const model::Plan plan = current_plan(ctx, athlete);
-  auto rows = step_rows(plan, knee_load_params(ctx.store().config().value("knee_load", json::object())));
+  const auto params = knee_load_params(ctx.store().config().value("knee_load", json::object()));
   auto& out = ctx.out();
-  if (ctx.format() == Format::csv) return out.records(step_columns(), rows);
-  if (!out.is_table()) {
-    json j = plan_summary_row(plan);
-    j["rules"] = plan.rules;
-    j["steps"] = rows;
-    return out.json_value(j);
-  }
+  if (ctx.format() == Format::csv) return out.records(step_columns(), step_rows(plan, params));
+  if (!out.is_table()) return out.json_value(plan_document(plan, params));
   out.record(plan_summary_columns(), plan_summary_row(plan));
   out.heading("Steps (load: estimated knee-load index in reference-step equivalents; a trend measure, not a diagnosis)");
-  out.records(step_columns(), rows);
+  out.records(step_columns(), step_rows(plan, params));
 }
 
 void next(Context& ctx, const std::string& athlete) {
@@ -116,9 +113,7 @@ void add_template_commands(CLI::App& app, Context& ctx, const std::shared_ptr<Pl
     if (w.store().has(collection("template"), id) && !a->replace)
       throw Error(Exit::invalid_data, fmt::format("template '{}' already exists in the store", id), "add --replace to replace it");
     w.save(collection("template"), id, doc, {{ctx.user(), "template.add", id, {{"title", doc["title"]}}}});
-    ctx.out().records(template_columns(), {json{{"id", id}, {"title", doc["title"]}, {"origin", "store"},
-                                                {"mild_steps", doc["severities"]["mild"]["steps"].size()},
-                                                {"moderate_steps", doc["severities"]["moderate"]["steps"].size()}}});
+    ctx.out().records(template_columns(), {template_row(doc, "store")});
   });
   auto* show = t->add_subcommand("show", "Show a template");
   show->add_option("NAME", a->name, "Template ID")->required();
@@ -126,22 +121,15 @@ void add_template_commands(CLI::App& app, Context& ctx, const std::shared_ptr<Pl
     require_id("template", a->name);
     json doc = load_template(ctx.store(), a->name);
     auto& out = ctx.out();
+    if (ctx.format() == Format::csv) return out.records(template_step_csv_columns(), template_step_rows(doc));
     if (!out.is_table()) return out.json_value(doc);
-    out.record({{"id", "Template"}, {"title", "Title"}, {"description", "Description"}, {"source", "Source"},
-                {"sessions_per_week", "Sessions per week"}, {"min_rest_days", "Rest days"},
-                {"cadence_increase_pct", "Cadence increase", CellKind::percent}, {"speed_kmh", "Speed", CellKind::speed_kmh}},
-               doc);
+    out.record(template_summary_columns(), doc);
+    const auto steps = template_step_rows(doc);
     for (const char* sev : {"mild", "moderate"}) {
       out.heading(fmt::format("{} presentation", sev));
       std::vector<json> rows;
-      int n = 0;
-      for (json s : doc["severities"][sev]["steps"]) {
-        s["step"] = ++n;
-        rows.push_back(s);
-      }
-      out.records({{"step", "Step"}, {"support_pct", "Support", CellKind::percent}, {"run_min", "Run min"},
-                   {"walk_min", "Walk min"}, {"duration_min", "Minutes"}},
-                  rows);
+      std::copy_if(steps.begin(), steps.end(), std::back_inserter(rows), [&](const json& r) { return r["severity"] == sev; });
+      out.records(template_step_columns(), rows);
     }
   });
 }
@@ -149,7 +137,12 @@ void add_template_commands(CLI::App& app, Context& ctx, const std::shared_ptr<Pl
 void add_document_commands(CLI::App& app, Context& ctx, const std::shared_ptr<PlanArgs>& a) {
   auto* ex = app.add_subcommand("export", "Print the athlete's plan document (JSON) on stdout");
   ex->add_option("ATHLETE", a->athlete, "Athlete ID")->required();
-  ex->callback([&ctx, a] { ctx.out().json_value(require_plan(ctx.store(), a->athlete)); });
+  ex->callback([&ctx, a] {
+    // A nested document with no row form: CSV would have to be JSON in disguise (lever(1), OUTPUT).
+    if (ctx.format() == Format::csv)
+      throw Error(Exit::usage, "plan export prints a JSON document and has no CSV form", "use --format json or ndjson");
+    ctx.out().json_value(require_plan(ctx.store(), a->athlete));
+  });
 
   auto* im = app.add_subcommand("import", "Store a plan document (as written by export) after validating it");
   im->add_option("FILE", a->file, "Plan JSON file, or - for standard input")->required();
@@ -164,7 +157,7 @@ void add_document_commands(CLI::App& app, Context& ctx, const std::shared_ptr<Pl
       throw Error(Exit::invalid_data, fmt::format("athlete '{}' already has a plan", id), "add --replace to replace it");
     const auto plan = from_stored<model::Plan>(doc, a->file);
     save_plan(w, plan, ctx.user(), "plan.import", {{"file", a->file}});
-    ctx.out().record(plan_summary_columns(), plan_summary_row(plan));
+    ctx.out().record(columns_for(ctx.format(), plan_summary_columns()), plan_summary_row(plan));
   });
 
   auto* va = app.add_subcommand("validate", "Check a plan or template file; problems are named by JSON Pointer");
@@ -177,6 +170,8 @@ void add_document_commands(CLI::App& app, Context& ctx, const std::shared_ptr<Pl
     bool is_plan = kind == "lever-plan";
     auto issues = is_plan ? plan_problems(doc) : template_problems(doc);
     if (!issues.empty()) report_problems(ctx, issues, a->file, is_plan ? "plan" : "template");
+    // Like `store check`: a script asking for data gets the (empty) list of problems.
+    if (!ctx.out().is_table()) ctx.out().records(validation_problem_columns(), {});
     ctx.note(fmt::format("{} is a valid {}", a->file, is_plan ? "plan" : "template"));
   });
 }
@@ -189,7 +184,7 @@ void clinician_action(Context& ctx, const std::string& athlete, const std::strin
   const model::HistoryEntry e = f(plan, from_stored<model::Athlete>(require_athlete(w.store(), athlete), "athlete '" + athlete + "'"));
   save_plan(w, plan, ctx.user(), action, {{"reason", e.reason}, {"from_step", e.from_step}, {"to_step", e.to_step}});
   ctx.note(e.reason);
-  ctx.out().record(history_columns(), e);
+  ctx.out().record(history_columns(), history_row(e));
 }
 
 void add_clinician_commands(CLI::App& app, Context& ctx, const std::shared_ptr<PlanArgs>& a) {
@@ -269,7 +264,7 @@ void add_plan(CLI::App& app, Context& ctx) {
     std::string note;
     const model::Plan plan = create_plan(w, a->athlete, req, a->unit, a->replace, ctx.user(), now(), note);
     ctx.note(note);
-    ctx.out().record(plan_summary_columns(), plan_summary_row(plan));
+    ctx.out().record(columns_for(ctx.format(), plan_summary_columns()), plan_summary_row(plan));
   });
 
   auto* sh = app.add_subcommand("show", "Show a plan: its steps, support forces and estimated knee load");
@@ -287,7 +282,7 @@ void add_plan(CLI::App& app, Context& ctx) {
         ctx.warn(e.what());
       }
     }
-    ctx.out().records(plan_list_columns(), rows);
+    ctx.out().records(columns_for(ctx.format(), plan_list_columns()), rows);
   });
 
   auto* nx = app.add_subcommand("next", "Decide on completed sessions and print the next session's prescription");
@@ -298,7 +293,9 @@ void add_plan(CLI::App& app, Context& ctx) {
   hi->add_option("ATHLETE", a->athlete, "Athlete ID")->required();
   hi->callback([&ctx, a] {
     const model::Plan plan = current_plan(ctx, a->athlete);
-    ctx.out().records(history_columns(), std::vector<json>(plan.history.begin(), plan.history.end()));
+    std::vector<json> rows;
+    for (const auto& e : plan.history) rows.push_back(history_row(e));
+    ctx.out().records(history_columns(), rows);
   });
 
   add_template_commands(app, ctx, a);

@@ -121,22 +121,29 @@ model::Unit unit_document(const Identity& id, const std::optional<Calibration>& 
 }
 
 json unit_info_row(const model::Unit& u) {
+  using model::or_null;
   const auto& l = u.limits;
   json row = {{"id", u.id},
               {"serial", u.serial},
-              {"model", u.model.value_or("")},
+              {"model", or_null(u.model)},
               {"firmware", u.firmware},
               {"protocol_version", u.protocol_version},
-              {"message_table_crc", u.message_table_crc.value_or("")},
-              {"compatible", u.compatible.value_or(false)},
-              {"port", u.port.value_or("")},
+              {"message_table_crc", or_null(u.message_table_crc)},
+              {"compatible", or_null(u.compatible)},
+              {"port", or_null(u.port)},
               {"max_support_force_n", l.max_support_force_n},
               {"max_support_slew_n_per_s", l.max_support_slew_n_per_s},
               {"max_speed_kmh", l.max_speed_kmh},
               {"max_accel_kmh_per_s", l.max_accel_kmh_per_s},
               {"incline_range_pct", fmt::format("{:g} to {:g}", l.min_incline_pct, l.max_incline_pct)},
-              {"watchdog_ms", l.watchdog_ms.value_or(0)},
-              {"frame_height_cm", model::or_null(u.frame_height_cm)},
+              {"watchdog_ms", or_null(l.watchdog_ms)},
+              {"frame_height_cm", or_null(u.frame_height_cm)},
+              {"calibration_gain_n_per_count", nullptr},
+              {"calibration_zero_counts", nullptr},
+              {"calibrated_at", nullptr},
+              {"state", nullptr},
+              {"faults", nullptr},
+              {"support_measured_n", nullptr},
               {"last_seen_at", u.last_seen_at}};
   if (u.calibration) {
     row["calibration_gain_n_per_count"] = u.calibration->gain_n_per_count;
@@ -149,7 +156,7 @@ json unit_info_row(const model::Unit& u) {
     std::string f;
     for (auto n : s.faults) f += (f.empty() ? "" : ",") + std::string(model::name(n));
     row["faults"] = f.empty() ? "none" : f;
-    row["support_measured_n"] = model::or_null(s.support_measured_n);
+    row["support_measured_n"] = or_null(s.support_measured_n);
   }
   return row;
 }

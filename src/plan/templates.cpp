@@ -8,6 +8,7 @@
 
 #include "lever/store/schemas.hpp"
 #include "lever/util/error.hpp"
+#include "lever/util/json_row.hpp"
 
 namespace lever::plan {
 
@@ -90,16 +91,31 @@ json load_template(const Store& store, const std::string& id) {
               "list templates with 'lever plan templates', or add one with 'lever plan template add FILE'");
 }
 
+json template_row(const json& doc, const std::string& origin) {
+  return {{"id", doc.value("id", "")}, {"title", doc.value("title", "")}, {"origin", origin},
+          {"mild_steps", doc["severities"]["mild"]["steps"].size()},
+          {"moderate_steps", doc["severities"]["moderate"]["steps"].size()}};
+}
+
 std::vector<json> template_rows(const Store& store) {
   std::vector<json> rows;
-  auto row = [](const json& t, const char* origin) {
-    return json{{"id", t.value("id", "")}, {"title", t.value("title", "")}, {"origin", origin},
-                {"mild_steps", t["severities"]["mild"]["steps"].size()},
-                {"moderate_steps", t["severities"]["moderate"]["steps"].size()}};
-  };
-  for (const auto& [id, t] : builtin_templates()) rows.push_back(row(t, "built-in"));
+  for (const auto& [id, t] : builtin_templates()) rows.push_back(template_row(t, "built-in"));
   for (const auto& id : store.list(collection("template")))
-    if (auto t = store.load(collection("template"), id)) rows.push_back(row(*t, "store"));
+    if (auto t = store.load(collection("template"), id)) rows.push_back(template_row(*t, "store"));
+  return rows;
+}
+
+std::vector<json> template_step_rows(const json& doc) {
+  std::vector<json> rows;
+  for (const char* severity : {"mild", "moderate"}) {
+    int n = 0;
+    for (const auto& s : doc["severities"][severity]["steps"]) {
+      json row = fields_or_null(s, {"support_pct", "run_min", "walk_min", "duration_min", "speed_kmh", "note"});
+      row["severity"] = severity;
+      row["step"] = ++n;
+      rows.push_back(row);
+    }
+  }
   return rows;
 }
 

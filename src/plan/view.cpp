@@ -6,7 +6,9 @@
 
 #include <fmt/format.h>
 
+#include "lever/model/run_helpers.hpp"
 #include "lever/plan/plan.hpp"
+#include "lever/util/json_row.hpp"
 
 namespace lever::plan {
 
@@ -22,29 +24,24 @@ const model::PlanStep& current(const model::Plan& plan) {
 
 json latest_reason(const model::Plan& plan) { return plan.history.empty() ? json(nullptr) : json(plan.history.back().reason); }
 
-// An optional value as JSON (null when empty).
-template <class T>
-json or_null(const std::optional<T>& v) {
-  return v ? json(*v) : json(nullptr);
-}
-
 }  // namespace
 
 json plan_list_row(const model::Plan& plan) {
   return {{"athlete_id", plan.athlete_id}, {"status", plan.status}, {"current_step", plan.current_step},
           {"steps_total", plan.steps.size()}, {"support_pct", current(plan).support_pct}, {"profile", plan.profile},
-          {"template", plan.template_id}, {"review", plan.review}, {"updated_at", plan.updated_at},
-          {"latest", latest_reason(plan)}};
+          {"template_id", plan.template_id}, {"template", plan.template_id}, {"review", plan.review},
+          {"updated_at", plan.updated_at}, {"latest", latest_reason(plan)}};
 }
 
 json plan_summary_row(const model::Plan& plan) {
-  return {{"athlete_id", plan.athlete_id}, {"template", plan.template_id}, {"severity", plan.severity},
+  return {{"athlete_id", plan.athlete_id}, {"template_id", plan.template_id}, {"template", plan.template_id},
+          {"severity", plan.severity},
           {"profile", plan.profile}, {"status", plan.status}, {"current_step", plan.current_step},
           {"steps_total", plan.steps.size()}, {"streak", plan.streak},
           {"consecutive_required", engine_rules(plan).consecutive_required},
           {"sessions_per_week", plan.sessions_per_week}, {"min_rest_days", plan.min_rest_days},
-          {"mass_kg", or_null(plan.mass_kg)}, {"baseline_cadence_spm", or_null(plan.baseline_cadence_spm)},
-          {"unit_id", or_null(plan.unit_id)}, {"review", plan.review}, {"created_at", plan.created_at},
+          {"mass_kg", model::or_null(plan.mass_kg)}, {"baseline_cadence_spm", model::or_null(plan.baseline_cadence_spm)},
+          {"unit_id", model::or_null(plan.unit_id)}, {"review", plan.review}, {"created_at", plan.created_at},
           {"suspension_reason", plan.suspension ? json(plan.suspension->reason) : json(nullptr)}};
 }
 
@@ -59,8 +56,9 @@ std::vector<json> step_rows(const model::Plan& plan, const KneeLoadParams& param
   std::vector<json> rows;
   for (const auto& s : plan.steps) {
     json r = s;
+    r["note"] = model::or_null(s.note);
     r["current"] = s.step == plan.current_step;
-    if (plan.mass_kg) r["effective_mass_kg"] = runs_as_kg(*plan.mass_kg, s.support_pct);
+    r["effective_mass_kg"] = plan.mass_kg ? json(runs_as_kg(*plan.mass_kg, s.support_pct)) : json(nullptr);
     if (plan.baseline_cadence_spm && s.cadence_target_spm) {
       const double dur = s.duration_min;
       const double run = running_minutes(dur, s.run_min, s.walk_min);
@@ -77,6 +75,23 @@ std::vector<json> step_rows(const model::Plan& plan, const KneeLoadParams& param
     rows.push_back(r);
   }
   return rows;
+}
+
+json plan_document(const model::Plan& plan, const KneeLoadParams& params) {
+  json doc = plan_summary_row(plan);
+  doc["rules"] = fields_or_null(plan.rules, {"consecutive_required", "follow_up_min_h", "follow_up_window_h",
+                                             "follow_up_deadline_h", "after_min_min", "after_max_min", "weekly_trend",
+                                             "trend_threshold_points"});
+  doc["steps"] = step_rows(plan, params);
+  return doc;
+}
+
+json history_row(const model::HistoryEntry& e) {
+  json row = fields_or_null(e, {"id", "at", "kind", "by", "requested_by", "decision", "session_id", "from_step", "to_step",
+                                "acceptable", "review", "reason"});
+  row["redecision"] = e.redecision;
+  row["supersedes"] = e.supersedes;
+  return row;
 }
 
 json next_row(const model::Plan& plan, const Evaluation& ev, const RestCheck& rest, double mass_kg) {

@@ -56,6 +56,7 @@ AthleteOverview athlete_overview(const Store& store, const std::string& id, size
   // A few more than shown: corrections in the tail take lines of their own.
   o.recent_pain = apply_corrections(store.read_log_tail(collection("pain"), id, recent + 16, {}, &o.problems)).entries;
   if (o.recent_pain.size() > recent) o.recent_pain.erase(o.recent_pain.begin(), o.recent_pain.end() - static_cast<long>(recent));
+  for (auto& e : o.recent_pain) e = pain_entry_row(e);
   return o;
 }
 

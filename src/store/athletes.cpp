@@ -7,6 +7,7 @@
 
 #include "lever/model/vocab.hpp"
 #include "lever/util/error.hpp"
+#include "lever/util/json_row.hpp"
 
 namespace lever {
 
@@ -112,13 +113,23 @@ json require_athlete(const Store& store, const std::string& id) {
 }
 
 json athlete_row(const json& doc) {
-  json row = doc;
+  json row = fields_or_null(doc, {"id", "name", "mass_kg", "cadence_spm", "side", "baseline_pain", "note", "created_at",
+                                  "updated_at"});
   json names = json::array();
   for (const auto& f : doc.value("flags", json::array())) names.push_back(f.value("flag", ""));
   row["flags"] = names;
   row["blocked"] = !blocking_flags(doc).empty();
-  row.erase("schema_version");
   return row;
+}
+
+json athlete_document(const json& doc) {
+  json out = fields_or_null(doc, {"schema_version", "id", "name", "mass_kg", "cadence_spm", "side", "baseline_pain", "note",
+                                  "created_at", "updated_at"});
+  json flags = json::array();
+  for (const auto& f : doc.value("flags", json::array())) flags.push_back(fields_or_null(f, {"flag", "note", "set_at", "set_by"}));
+  out["flags"] = flags;
+  out["blocked"] = !blocking_flags(doc).empty();
+  return out;
 }
 
 }  // namespace lever

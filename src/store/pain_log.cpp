@@ -11,6 +11,7 @@
 #include "lever/util/error.hpp"
 #include "lever/util/fs.hpp"
 #include "lever/util/ids.hpp"
+#include "lever/util/json_row.hpp"
 #include "lever/util/text.hpp"
 
 namespace lever {
@@ -18,6 +19,18 @@ namespace lever {
 using nlohmann::json;
 
 bool is_correction(const json& record) { return record.contains("kind"); }
+
+json pain_entry_row(const json& entry) {
+  return fields_or_null(entry, {"schema_version", "id", "athlete_id", "score", "when", "at", "logged_at", "by", "source",
+                                "session_id", "swelling", "theatre_sign", "stairs_pain", "grinding", "stiffness", "note",
+                                "amended_by", "amended_at"});
+}
+
+json correction_row(const json& record) {
+  return fields_or_null(record, {"schema_version", "id", "athlete_id", "kind", "corrects", "reason", "logged_at", "by",
+                                 "source", "score", "when", "at", "session_id", "swelling", "theatre_sign", "stairs_pain",
+                                 "grinding", "stiffness", "note"});
+}
 
 PainLog apply_corrections(std::vector<json> records) {
   PainLog log;

@@ -63,6 +63,15 @@ expect 0 --format ndjson athlete list
 same "$(jq -r .id <<<"$OUT")" "ann" "ndjson list"
 expect 0 --format csv athlete list
 same "$(head -1 <<<"$OUT" | tr -d '\r')" "id,name,mass_kg,cadence_spm,side,flags" "csv header"
+# Every field in every state: what was never recorded is null, in the list and in show.
+expect 0 -q athlete add bare --mass 60
+expect 0 --json athlete list
+same "$(jq -c '.[] | select(.id == "bare") | [.name, .cadence_spm, .side, .baseline_pain, .note]' <<<"$OUT")" "[null,null,null,null,null]" "unset fields are null"
+same "$(jq -r '.[] | select(.id == "ann") | .baseline_pain' <<<"$OUT")" "1" "baseline pain in the list"
+expect 0 --json athlete show bare
+same "$(jq -c '[.name, .note, .baseline_pain, .recent_pain]' <<<"$OUT")" "[null,null,null,[]]" "show: unset fields are null"
+expect 0 --json log-pain bare 2
+same "$(jq -c '[.session_id, .swelling, .note, .amended_by]' <<<"$OUT")" "[null,null,null,null]" "pain entry: unset fields are null"
 expect 0 athlete list; has "Ann Example" "$OUT"
 
 # Import: all or nothing, with line and field for every problem.

@@ -123,11 +123,25 @@ expect 0 --json athlete show ann
 has '"review"' "$OUT"
 expect 0 --format csv plan list
 has "ann,suspended" "$OUT"
+# template_id is the field's name now; the deprecated "template" carries the same value until 0.3.0.
+same "$(head -1 <<<"$OUT" | tr -d '\r')" "athlete_id,status,current_step,steps_total,support_pct,profile,template_id,template,review,updated_at,latest" "csv header keeps the old name"
+expect 0 --json plan list
+same "$(jq -r '.[0].template_id' <<<"$OUT")" "return-to-run" "plan list template_id"
+same "$(jq -r '.[0].template' <<<"$OUT")" "return-to-run" "plan list template (deprecated)"
+expect 0 --format ndjson plan show ann
+same "$(jq -r '[.template_id == .template, .suspension_reason != null, (.rules | has("after_min_min"))] | all' <<<"$OUT")" "true" \
+  "plan show: old and new name agree; the suspension named; every rule present"
 
 # Export, validate, import.
 expect 0 plan export ann
 echo "$OUT" >"$TMP/plan.json"
+# A nested document has no CSV form: refused, never JSON under a CSV name.
+expect 2 --format csv plan export ann
+has "no CSV form" "$ERR"
+same "$OUT" "" "plan export --format csv prints nothing"
 expect 0 plan validate "$TMP/plan.json"
+expect 0 --json plan validate "$TMP/plan.json"
+same "$OUT" "[]" "a valid file: an empty list of problems"
 sed 's/"current_step": [0-9]*/"current_step": 0/' "$TMP/plan.json" >"$TMP/bad-plan.json"
 expect 5 plan validate "$TMP/bad-plan.json"
 has "/current_step" "$ERR"
@@ -143,6 +157,11 @@ sed 's/"id": "return-to-run"/"id": "clinic-a"/' <<<"$OUT" >"$TMP/clinic-a.json"
 expect 0 plan template add "$TMP/clinic-a.json"
 expect 0 --format csv plan templates
 has "clinic-a,store" "$OUT"
+# template show in CSV: one line per step of both ladders, not the JSON document.
+expect 0 --format csv plan template show clinic-a
+same "$(head -1 <<<"$OUT" | tr -d '\r')" "severity,step,support_pct,run_min,walk_min,duration_min,speed_kmh,note" "template csv header"
+same "$(grep -c '^mild,' <<<"$OUT")" "$(jq '.severities.mild.steps | length' "$TMP/clinic-a.json")" "a line per mild step"
+same "$(grep -c '^moderate,' <<<"$OUT")" "$(jq '.severities.moderate.steps | length' "$TMP/clinic-a.json")" "a line per moderate step"
 sed 's/"incline_pct": 0/"incline_pct": -2/' "$TMP/clinic-a.json" | sed 's/"id": "clinic-a"/"id": "clinic-b"/' >"$TMP/clinic-b.json"
 expect 5 plan template add "$TMP/clinic-b.json"
 has "/incline_pct" "$ERR"

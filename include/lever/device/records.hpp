@@ -27,7 +27,8 @@ std::vector<model::UnitFault> unit_faults(const std::vector<std::string>& names)
 /// The unit document for the store: identity, limits, calibration summary, state, faults, port.
 model::Unit unit_document(const Identity& id, const std::optional<Calibration>& cal, const std::optional<Status>& st,
                           bool compatible, const std::string& port);
-/// The `unit info` record (flattened document).
+/// The `unit info --format csv` record (flattened document): every field present, null when not known
+/// (schemas/output/unit-info.schema.json).
 nlohmann::json unit_info_row(const model::Unit& unit);
 /// The store ID of a serial number (lower-cased); Error(invalid_data) when it cannot be an ID.
 std::string unit_id(const std::string& serial);

@@ -38,8 +38,15 @@ nlohmann::json load_template(const Store& store, const std::string& id);
 /// True when a built-in template has this ID (store templates may not reuse it).
 bool is_builtin_template(const std::string& id);
 
-/// One listing row per template: id, title, origin (built-in|store), steps per severity.
+/// The listing row of one template: id, title, origin (built-in|store), steps per severity.
+nlohmann::json template_row(const nlohmann::json& doc, const std::string& origin);
+
+/// One listing row per template: the built-in ones, then the store's.
 std::vector<nlohmann::json> template_rows(const Store& store);
+
+/// The steps of a template as rows, mild ladder first: severity, step (1-based), support, run/walk
+/// minutes, duration, and the step's own speed and note (null when it has none).
+std::vector<nlohmann::json> template_step_rows(const nlohmann::json& doc);
 
 /// Parses JSON text read from `what` (a file name), or throws Error(invalid_data) with the position.
 nlohmann::json parse_json_text(const std::string& text, const std::string& what);

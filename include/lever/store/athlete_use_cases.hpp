@@ -37,7 +37,7 @@ AthleteEdited change_athlete(Store& store, const std::string& id, const AthleteE
 /// An athlete with the latest entries of its corrected pain log (`athlete show`).
 struct AthleteOverview {
   nlohmann::json doc;                       ///< the athlete document
-  std::vector<nlohmann::json> recent_pain;  ///< the newest corrected pain entries, at most the number asked for
+  std::vector<nlohmann::json> recent_pain;  ///< the newest corrected pain entries as output rows (pain_entry_row), at most the number asked for
   std::vector<StoreProblem> problems;       ///< pain log lines that could not be read
 };
 

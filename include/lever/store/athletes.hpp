@@ -45,7 +45,12 @@ std::vector<std::string> blocking_flags(const nlohmann::json& doc);
 /// Loads an athlete or throws Error(not_found) with a hint to list or add athletes.
 nlohmann::json require_athlete(const Store& store, const std::string& id);
 
-/// A flattened view of an athlete for listings (flags as names, blocking state).
+/// A flattened view of an athlete for listings (flags as names, blocking state): every field present,
+/// null when not recorded (schemas/output/athlete.schema.json).
 nlohmann::json athlete_row(const nlohmann::json& doc);
+
+/// The athlete as stored, every field present (null when not recorded, flags with their notes), and
+/// whether a flag blocks runs: the document of `athlete show` (schemas/output/athlete-show.schema.json).
+nlohmann::json athlete_document(const nlohmann::json& doc);
 
 }  // namespace lever

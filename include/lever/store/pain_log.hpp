@@ -23,6 +23,14 @@ struct PainLog {
 /// True when a pain log record is a correction (void or amend) rather than an entry.
 bool is_correction(const nlohmann::json& record);
 
+/// A pain entry as an output row: every field of an entry and of the corrected view (amended_by,
+/// amended_at), null where the entry has none (schemas/output/pain-entry.schema.json).
+nlohmann::json pain_entry_row(const nlohmann::json& entry);
+
+/// A correction record as an output row: every field a correction can carry, null where it carries
+/// none (schemas/output/pain-correction.schema.json).
+nlohmann::json correction_row(const nlohmann::json& record);
+
 /// Applies the corrections among `records` (log order) to the entries among them: a voided entry is
 /// left out, an amended one takes the amendment's fields and names it in "amended_by". A correction
 /// whose entry is not among `records` (a log tail) is ignored.

@@ -5,14 +5,14 @@ namespace lever::plan {
 const std::vector<Column>& plan_list_columns() {
   static const std::vector<Column> cols = {
       {"athlete_id", "Athlete"}, {"status", "Status"}, {"current_step", "Step"}, {"steps_total", "Of"},
-      {"support_pct", "Support", CellKind::percent}, {"profile", "Profile"}, {"template", "Template"},
+      {"support_pct", "Support", CellKind::percent}, {"profile", "Profile"}, {"template_id", "Template"},
       {"review", "Review", CellKind::flag}, {"updated_at", "Updated", CellKind::time}, {"latest", "Latest"}};
   return cols;
 }
 
 const std::vector<Column>& plan_summary_columns() {
   static const std::vector<Column> cols = {
-      {"athlete_id", "Athlete"}, {"template", "Template"}, {"severity", "Presentation"}, {"profile", "Profile"},
+      {"athlete_id", "Athlete"}, {"template_id", "Template"}, {"severity", "Presentation"}, {"profile", "Profile"},
       {"status", "Status"}, {"suspension_reason", "Suspended because"}, {"current_step", "Current step"},
       {"steps_total", "Steps"}, {"streak", "Acceptable in a row"}, {"consecutive_required", "Needed to progress"},
       {"sessions_per_week", "Sessions per week"}, {"min_rest_days", "Rest days between runs"},
@@ -46,6 +46,34 @@ const std::vector<Column>& next_columns() {
       {"walk_speed_kmh", "Walk speed", CellKind::speed_kmh}, {"incline_pct", "Incline", CellKind::percent},
       {"cadence_target_spm", "Cadence target (steps/min)"}, {"effective_mass_kg", "Runs as", CellKind::mass_kg},
       {"not_before", "Not before"}, {"decision", "Decision"}, {"reason", "Why"}};
+  return cols;
+}
+
+const std::vector<Column>& template_summary_columns() {
+  static const std::vector<Column> cols = {
+      {"id", "Template"}, {"title", "Title"}, {"description", "Description"}, {"source", "Source"},
+      {"sessions_per_week", "Sessions per week"}, {"min_rest_days", "Rest days"},
+      {"cadence_increase_pct", "Cadence increase", CellKind::percent}, {"speed_kmh", "Speed", CellKind::speed_kmh}};
+  return cols;
+}
+
+const std::vector<Column>& template_step_columns() {
+  static const std::vector<Column> cols = {
+      {"step", "Step"}, {"support_pct", "Support", CellKind::percent}, {"run_min", "Run min"},
+      {"walk_min", "Walk min"}, {"duration_min", "Minutes"}};
+  return cols;
+}
+
+const std::vector<Column>& template_step_csv_columns() {
+  static const std::vector<Column> cols = {
+      {"severity", "Presentation"}, {"step", "Step"}, {"support_pct", "Support", CellKind::percent},
+      {"run_min", "Run min"}, {"walk_min", "Walk min"}, {"duration_min", "Minutes"},
+      {"speed_kmh", "Speed", CellKind::speed_kmh}, {"note", "Note"}};
+  return cols;
+}
+
+const std::vector<Column>& validation_problem_columns() {
+  static const std::vector<Column> cols = {{"pointer", "Where (JSON Pointer)"}, {"problem", "Problem"}};
   return cols;
 }
 
