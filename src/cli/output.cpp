@@ -55,6 +55,16 @@ const json& field(const json& row, const std::string& key) {
   return it == row.end() ? null_value : *it;
 }
 
+// A machine-format row with every column's field present: a field the row lacks is written as null,
+// so a script sees the same fields in every row and every state (lever(1), OUTPUT).
+json complete(const std::vector<Column>& cols, const json& row) {
+  if (!row.is_object()) return row;
+  json full = row;
+  for (const auto& c : cols)
+    if (!full.contains(c.key)) full[c.key] = nullptr;
+  return full;
+}
+
 }  // namespace
 
 std::string csv_header(const std::vector<Column>& cols) {
@@ -106,12 +116,12 @@ void Printer::records(const std::vector<Column>& cols, const std::vector<json>& 
   switch (opts_.format) {
     case Format::json: {
       json arr = json::array();
-      for (const auto& r : rows) arr.push_back(r);
+      for (const auto& r : rows) arr.push_back(complete(cols, r));
       out_ << arr.dump(2) << '\n';
       return;
     }
     case Format::ndjson:
-      for (const auto& r : rows) out_ << r.dump() << '\n';
+      for (const auto& r : rows) out_ << complete(cols, r).dump() << '\n';
       return;
     case Format::csv:
       out_ << csv_header(cols) << "\r\n";
@@ -144,8 +154,8 @@ void Printer::records(const std::vector<Column>& cols, const std::vector<json>& 
 
 void Printer::record(const std::vector<Column>& cols, const json& row) {
   switch (opts_.format) {
-    case Format::json: out_ << row.dump(2) << '\n'; return;
-    case Format::ndjson: out_ << row.dump() << '\n'; return;
+    case Format::json: out_ << complete(cols, row).dump(2) << '\n'; return;
+    case Format::ndjson: out_ << complete(cols, row).dump() << '\n'; return;
     case Format::csv: records(cols, {row}); return;
     case Format::table: break;
   }

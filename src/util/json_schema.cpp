@@ -22,7 +22,7 @@ using nlohmann::json;
 
 const std::vector<std::string>& SchemaValidator::supported_keywords() {
   static const std::vector<std::string> k = {
-      "$schema", "$id", "$defs", "$ref", "$comment", "title", "description", "examples", "default",
+      "$schema", "$id", "$defs", "$ref", "$comment", "title", "description", "examples", "default", "deprecated",
       "type", "enum", "const", "properties", "required", "additionalProperties", "items",
       "minItems", "maxItems", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
       "minLength", "maxLength", "pattern", "format", "anyOf", "oneOf", "allOf", "not", "if", "then",

@@ -10,6 +10,11 @@
 //                                           lever wrote (at any depth) that its schema never names,
 //                                           and counts each such record as invalid, even where the
 //                                           schema allows other fields
+//   node validate.mjs --outputs SCHEMAS_DIR DIR
+//                                           captured command outputs (tests/e2e/test_output_fields.sh):
+//                                           DIR/<schema path>/<n>.json|ndjson, each checked against
+//                                           SCHEMAS_DIR/<schema path>.schema.json ("output/plan-list");
+//                                           a .json array is a list of rows, each checked
 //   node validate.mjs --table               the collection table below, one "name dir schema kind"
 //                                           row each (tests compare it with src/store/collections.cpp)
 //
@@ -40,7 +45,7 @@ const NOT_RECORDS = new Set([".lock", "journal", "sim", "cache"]);
 const isLeftoverTemp = (name) => name.startsWith(".") && name.includes(".tmp-");
 
 function usage(msg) {
-  process.stderr.write(`${msg}\nusage: node validate.mjs [--undocumented] SCHEMAS_DIR PATH... | node validate.mjs --table\n`);
+  process.stderr.write(`${msg}\nusage: node validate.mjs [--undocumented] SCHEMAS_DIR PATH... | node validate.mjs --outputs SCHEMAS_DIR DIR | node validate.mjs --table\n`);
   process.exit(2);
 }
 
@@ -98,7 +103,53 @@ function describe(errors) {
   return errors.map((e) => `${e.instancePath || "/"} ${e.message}${e.params ? " " + JSON.stringify(e.params) : ""}`).join("; ");
 }
 
+// Captured outputs against their schemas (lever's own validator checks them too, and their CSV).
+function checkOutputs(schemasDir, dir) {
+  const validators = loadSchemas(schemasDir);
+  const outputDir = path.join(schemasDir, "output");
+  if (fs.existsSync(outputDir)) for (const [file, v] of loadSchemas(outputDir)) validators.set(`output/${file}`, v);
+  let failures = 0;
+  let records = 0;
+  const walk = (d) => fs.readdirSync(d, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)]);
+  const files = walk(dir).filter((f) => f.endsWith(".json") || f.endsWith(".ndjson")).sort();
+  for (const file of files) {
+    const rel = path.relative(dir, file);
+    const schema = `${path.dirname(rel)}.schema.json`;
+    const validate = validators.get(schema);
+    if (!validate) {
+      failures++;
+      console.log(`${rel}: no schema ${schema}`);
+      continue;
+    }
+    const text = fs.readFileSync(file, "utf8");
+    let values;
+    try {
+      values = file.endsWith(".ndjson")
+        ? text.split("\n").filter((l) => l !== "").map((l) => JSON.parse(l))
+        : [JSON.parse(text)].flatMap((v) => (Array.isArray(v) ? v : [v]));
+    } catch (e) {
+      failures++;
+      console.log(`${rel}: not JSON: ${e.message}`);
+      continue;
+    }
+    values.forEach((v, i) => {
+      records++;
+      if (!validate(v)) {
+        failures++;
+        console.log(`${rel}: record ${i + 1}: ${describe(validate.errors)}`);
+      }
+    });
+  }
+  console.log(`${files.length} outputs, ${records} records checked, ${failures} invalid`);
+  return failures === 0 ? 0 : 1;
+}
+
 function main(argv) {
+  if (argv[0] === "--outputs") {
+    if (argv.length !== 3) usage("--outputs needs the schemas folder and the folder of captured outputs");
+    return checkOutputs(argv[1], argv[2]);
+  }
   if (argv[0] === "--table") {
     for (const c of COLLECTIONS) console.log(`${c.name} ${c.dir} ${c.schema} ${c.log ? "log" : "document"}`);
     return 0;
