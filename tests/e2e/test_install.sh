@@ -20,6 +20,7 @@ expected() {
   echo usr/share/zsh/vendor-completions/_lever
   echo usr/share/fish/vendor_completions.d/lever.fish
   for s in "$SRC"/schemas/*.schema.json; do echo "usr/share/lever/schemas/$(basename "$s")"; done
+  for s in "$SRC"/schemas/output/*.schema.json; do [ -e "$s" ] && echo "usr/share/lever/schemas/output/$(basename "$s")"; done
   echo usr/share/doc/lever/README.md
 }
 same "$(cd "$DEST" && find . ! -type d | sed 's|^\./||' | sort)" "$(expected | sort)" "installed files"
