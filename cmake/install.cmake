@@ -17,7 +17,7 @@ install(FILES completions/lever.fish DESTINATION ${CMAKE_INSTALL_DATADIR}/fish/v
 
 # The schemas, for clinics' own pipelines (lever-store(5)), and the README.
 install(DIRECTORY schemas/ DESTINATION ${CMAKE_INSTALL_DATADIR}/lever/schemas FILES_MATCHING PATTERN "*.schema.json")
-install(FILES README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
+install(FILES README.md NEWS DESTINATION ${CMAKE_INSTALL_DOCDIR})
 
 # `cpack -G DEB` in the build directory: lever_<version>_<arch>.deb, its Depends worked out by
 # dpkg-shlibdeps from the libraries the binary really links (libserialport0, libfmt9, libstdc++6...).

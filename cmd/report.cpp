@@ -1,4 +1,5 @@
 // lever report: reports for clinicians (tables, HTML) and pipelines (json, ndjson, csv).
+#include <algorithm>
 #include <functional>
 #include <memory>
 
@@ -106,7 +107,7 @@ void add_report(CLI::App& app, Context& ctx) {
       out.json_value({{"report", "clinic"}, {"generated_at", format_iso(now())}, {"athletes", rows}, {"units", units}});
       return;
     }
-    out.records(report::clinic_columns(), rows);
+    out.records(out.is_table() ? report::clinic_columns() : report::clinic_csv_columns(), rows);
     if (out.is_table()) {
       std::vector<nlohmann::json> due;
       for (const auto& u : units)
@@ -162,8 +163,10 @@ void add_report(CLI::App& app, Context& ctx) {
     require_athlete(ctx.store(), a->id);  // an unknown athlete is named before a bad --since or --until
     auto r = report::pain_export(ctx.store(), a->id, options_from(*a));
     warn_unreadable(r.problems);
+    // The log's own columns first, then the rest of the fields in pain_export_fields() order.
     auto cols = pain_columns();
-    for (const char* k : {"stairs_pain", "grinding", "stiffness", "logged_at", "source"}) cols.push_back({k, k});
+    for (const auto& k : report::pain_export_fields())
+      if (std::none_of(cols.begin(), cols.end(), [&](const Column& c) { return c.key == k; })) cols.push_back({k, k});
     ctx.out().records(cols, r.rows);
   });
 }

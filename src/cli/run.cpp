@@ -50,6 +50,7 @@ void print_dry_run(Context& ctx, const Program& program, const std::vector<Check
   }
   ctx.out().heading(fmt::format("Program: {} ({:.1f} min, {:.2f} km)", program.name, program.total_s() / 60, program.distance_km()));
   ctx.out().records(phase_cols, phases);
+  if (ctx.format() == Format::csv) return;  // one CSV table: the phases (the checks fail on stderr and in the exit code)
   ctx.out().heading("Pre-flight checks (dry run: no unit contacted)");
   ctx.out().records(check_cols, rows);
 }
@@ -103,7 +104,7 @@ json summary_row(const model::Session& s) {
           {"exit_code", or_null(s.exit_code)},
           {"time_at_support_text", text},
           {"time_at_support", at_support},
-          {"final_state", s.final_state ? model::name(*s.final_state) : ""}};
+          {"final_state", s.final_state ? json(model::name(*s.final_state)) : json(nullptr)}};
 }
 
 void print_summary(Context& ctx, const model::Session& session) {

@@ -83,15 +83,16 @@ json athlete_summary(const model::Athlete& a, const std::string& shown_id, bool 
   json flags = json::array();
   for (const auto& f : a.flags) flags.push_back(f.flag);
   json out = {{"id", shown_id}, {"mass_kg", a.mass_kg}, {"side", or_null(a.side)}, {"cadence_spm", or_null(a.cadence_spm)},
-              {"flags", flags}, {"blocked", !a.blocking_flags().empty()}};
-  if (!deidentify && a.name) out["name"] = *a.name;
+              {"flags", flags}, {"blocked", !a.blocking_flags().empty()},
+              {"name", deidentify ? json() : or_null(a.name)}};
   return out;
 }
 
-// One row of the session list.
+// One row of the session list. `id` and `run_minutes` are the deprecated spellings of `session_id`
+// and `run_min` (written until 0.3.0).
 json session_row(const model::Session& s, const SessionFacts& f) {
-  return {{"id", f.id}, {"started_at", s.started_at}, {"status", f.status}, {"plan_step", or_null(s.plan_step)},
-          {"run_minutes", f.run_minutes}, {"support_pct", or_null(f.support_pct)},
+  return {{"session_id", f.id}, {"id", f.id}, {"started_at", s.started_at}, {"status", f.status}, {"plan_step", or_null(s.plan_step)},
+          {"run_min", f.run_minutes}, {"run_minutes", f.run_minutes}, {"support_pct", or_null(f.support_pct)},
           {"measured_support_pct", or_null(f.measured_support_pct)}, {"knee_load", or_null(f.knee_load)},
           {"max_pain_during", or_null(f.max_pain_during)}, {"stop_reason", or_null(s.stop_reason)}};
 }
@@ -118,11 +119,13 @@ void read_athlete_sessions(const Store& store, const std::string& athlete, const
   for (size_t i : order) rows.push_back(session_row(sessions[i], facts[i]));
 }
 
-// The plan's state for the report's plan section.
+// The plan's state for the report's plan section; `steps` is the deprecated spelling of
+// `steps_total` (written until 0.3.0).
 json plan_summary(const model::Plan& plan) {
   const model::PlanStep* current = plan.step(plan.current_step);
   return {{"profile", plan.profile}, {"status", plan.status}, {"current_step", plan.current_step},
-          {"steps", plan.steps.size()}, {"support_pct", current ? json(current->support_pct) : json()}};
+          {"steps_total", plan.steps.size()}, {"steps", plan.steps.size()},
+          {"support_pct", current ? json(current->support_pct) : json()}};
 }
 
 // What a history entry was, in one word: the decision, else its kind.
@@ -135,7 +138,7 @@ std::string history_word(const model::HistoryEntry& h) {
 json decision_row(const model::HistoryEntry& h, bool deidentify) {
   json by = deidentify ? json(h.by == "engine" ? "engine" : "clinician") : json(h.by);
   return {{"at", h.at}, {"kind", h.kind}, {"decision", or_null(h.decision)}, {"by", by}, {"from_step", h.from_step},
-          {"to_step", h.to_step}, {"reason", deidentify ? json() : json(h.reason)}};
+          {"to_step", h.to_step}, {"session_id", or_null(h.session_id)}, {"reason", deidentify ? json() : json(h.reason)}};
 }
 
 }  // namespace

@@ -124,7 +124,7 @@ json point_rows(const model::Calibration& rec) {
                       {"reference_n", p.reference_n},
                       {"measured_n", p.measured_n},
                       {"error_n", p.error_n},
-                      {"tolerance_n", rec.tolerance_n.value_or(0.0)},
+                      {"tolerance_n", or_null(rec.tolerance_n)},
                       {"pass", p.pass},
                       {"verdict", p.pass ? "PASS" : "FAIL"}});
   return points;
@@ -158,6 +158,22 @@ json reading_rows(const model::Calibration& rec) {
   return readings;
 }
 
+// A unit calibration with every field present (frame_height_cm null when the unit did not say), or null.
+json unit_calibration_row(const std::optional<model::UnitCalibration>& cal) {
+  if (!cal) return nullptr;
+  json row = *cal;
+  row["frame_height_cm"] = or_null(cal->frame_height_cm);
+  return row;
+}
+
+// The reference masses, each with its certificate (null when none was named).
+json reference_rows(const model::Calibration& rec) {
+  json rows = json::array();
+  if (rec.references)
+    for (const auto& r : *rec.references) rows.push_back({{"mass_kg", r.mass_kg}, {"certificate", or_null(r.certificate)}});
+  return rows;
+}
+
 }  // namespace
 
 json calibration_report(const Store& store, const std::string& unit, const std::string& record_id) {
@@ -172,11 +188,11 @@ json calibration_report(const Store& store, const std::string& unit, const std::
           {"detail", v.detail},
           {"record", record_details(rec, v.certificate)},
           {"superseded_by", superseded_by(history, rec)},
-          {"references", rec.references ? json(*rec.references) : json::array()},
+          {"references", reference_rows(rec)},
           {"readings", reading_rows(rec)},
           {"fits", fit_rows(rec)},
-          {"calibration", or_null(rec.calibration)},
-          {"old_calibration", or_null(rec.old_calibration)},
+          {"calibration", unit_calibration_row(rec.calibration)},
+          {"old_calibration", unit_calibration_row(rec.old_calibration)},
           {"verification_pass", rec.verification ? json(rec.verification->pass) : json(nullptr)},
           {"points", point_rows(rec)}};
 }

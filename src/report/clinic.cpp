@@ -50,12 +50,16 @@ std::map<std::string, model::Session> newest_sessions(const Store& store, std::o
 // follow-up window counts by (the default windows for an athlete without a plan).
 plan::EngineRules add_plan_columns(const Store& store, const std::string& id, json& row) {
   row["plan_status"] = "none";
+  row["current_step"] = nullptr;
+  row["plan_step"] = nullptr;
+  row["support_pct"] = nullptr;
   row["review"] = false;
   auto doc = store.load(collection("plan"), id, {"current_step", "status", "steps", "review", "profile", "rules"});
   if (!doc) return {};
   auto plan = doc->get<model::Plan>();  // cut down: no round trip to check
   row["plan_status"] = plan.status;
-  row["plan_step"] = plan.current_step;
+  row["current_step"] = plan.current_step;
+  row["plan_step"] = plan.current_step;  // deprecated spelling of current_step (written until 0.3.0)
   if (const model::PlanStep* step = plan.step(plan.current_step)) row["support_pct"] = step->support_pct;
   row["review"] = plan.review;
   return plan::engine_rules(plan);
@@ -88,6 +92,9 @@ json clinic_row(const Store& store, const std::string& id, const model::Athlete&
   row["red_flags"] = flags;
   plan::EngineRules rules = add_plan_columns(store, id, row);
   row["follow_up"] = "-";
+  row["last_session_id"] = nullptr;
+  row["last_session_at"] = nullptr;
+  row["last_session_status"] = nullptr;
   if (auto found = last.find(id); found != last.end()) {
     const model::Session& s = found->second;
     row["last_session_id"] = s.id;
@@ -170,7 +177,8 @@ std::vector<json> unit_rows(const Store& store, TimePoint now_t, int due_within_
       continue;
     }
     if (!u) continue;
-    json row = {{"unit_id", id}, {"serial", u->serial}, {"firmware", u->firmware}, {"status", "never calibrated"}};
+    json row = {{"unit_id", id},          {"serial", u->serial}, {"firmware", u->firmware}, {"last_calibrated_at", nullptr},
+                {"result", nullptr},       {"due_at", nullptr},   {"status", "never calibrated"}};
     add_calibration_columns(store, id, now_t, due_within_days, row);
     rows.push_back(row);
   }

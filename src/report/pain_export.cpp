@@ -4,6 +4,13 @@
 
 namespace lever::report {
 
+const std::vector<std::string>& pain_export_fields() {
+  static const std::vector<std::string> f = {"at",         "athlete_id", "score",       "when",      "swelling", "theatre_sign",
+                                             "session_id", "note",       "id",          "stairs_pain", "grinding", "stiffness",
+                                             "logged_at",  "source",     "by",          "amended_by", "amended_at"};
+  return f;
+}
+
 PainExport pain_export(Store& store, const std::string& athlete, const ReportOptions& o) {
   require_athlete(store, athlete);
   std::string shown = o.deidentify ? pseudonym(pseudonym_salt(store), athlete) : athlete;
@@ -20,6 +27,8 @@ PainExport pain_export(Store& store, const std::string& athlete, const ReportOpt
       row.erase("note");
       row.erase("by");
     }
+    for (const auto& k : pain_export_fields())
+      if (!row.contains(k)) row[k] = nullptr;  // every field present: null when not recorded
     r.rows.push_back(std::move(row));
   }
   return r;

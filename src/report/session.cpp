@@ -206,9 +206,12 @@ json session_report(Store& store, const std::string& sid, const ReportOptions& o
   const std::string& athlete = doc.athlete_id;
   json warnings = json::array();
   json s = session_summary(doc, sid, opt.deidentify ? pseudonym(pseudonym_salt(store), athlete) : athlete);
+  // Always present: null when de-identified or not recorded.
+  s["athlete_name"] = nullptr;
+  s["message"] = nullptr;
   if (!opt.deidentify) {
     if (auto a = load_as<model::Athlete>(store, athlete); a && a->name) s["athlete_name"] = *a->name;
-    if (doc.message) s["message"] = *doc.message;
+    s["message"] = or_null(doc.message);
   }
   if (doc.status == model::SessionStatus::running)
     warnings.push_back(fmt::format("session {} is still marked running: it is in progress, or its lever was killed "

@@ -81,7 +81,9 @@ std::vector<json> weekly_rows(const std::vector<SessionFacts>& sessions, const s
     json decided = json::array();
     for (const auto& d : decisions)
       if (in_week(d.at)) decided.push_back(d.text);
-    json row = {{"week_start", format_date(w)}, {"sessions", n}, {"run_minutes", std::round(run_min * 10) / 10}};
+    const double run_min_1 = std::round(run_min * 10) / 10;
+    // `run_minutes` is the deprecated spelling of `run_min` (written until 0.3.0).
+    json row = {{"week_start", format_date(w)}, {"sessions", n}, {"run_min", run_min_1}, {"run_minutes", run_min_1}};
     row["mean_support_pct"] = n_sup ? json(sup / n_sup) : json();
     row["mean_measured_support_pct"] = n_meas ? json(meas / n_meas) : json();
     row["mean_effective_mass_kg"] = n_sup ? json(plan::effective_mass_kg(mass_kg, sup / n_sup)) : json();

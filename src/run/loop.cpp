@@ -95,6 +95,13 @@ private:
     if (hooks_.event) hooks_.event(e);
   }
 
+  // A phase event for a step of the stop (stop, lowering): the programme's setpoints are null, so
+  // every phase event has the same fields.
+  json phase_event(const char* name, const char* kind) const {
+    return {{"event", "phase"},      {"t_s", t_},          {"phase", name},           {"kind", kind},
+            {"duration_s", nullptr}, {"support_pct", nullptr}, {"speed_kmh", nullptr}, {"incline_pct", nullptr}};
+  }
+
   // Sends HOLD first; a unit that no longer answers is already holding by its own watchdog.
   void hold() {
     try {
@@ -294,7 +301,7 @@ private:
       }
       device::Targets goal{plan::support_force_n(opt_.mass_kg, p.support_pct), p.speed_kmh, p.incline_pct};
       if (t_ >= total) {
-        if (!ending) event({{"event", "phase"}, {"t_s", t_}, {"phase", "stop"}, {"kind", "stop"}});
+        if (!ending) event(phase_event("stop", "stop"));
         ending = true;
         goal.speed_kmh = 0;  // the belt comes to rest under control, support stays
         goal.incline_pct = 0;
@@ -347,7 +354,7 @@ private:
   void release() {
     auto& clock = unit_.clock();
     phase_ = StopPhase::lowering;
-    event({{"event", "phase"}, {"t_s", t_}, {"phase", "lowering"}, {"kind", "lowering"}});
+    event(phase_event("lowering", "lowering"));
     unit_.hold();  // an unanswered HOLD is a lost link (stop_on_error); the unit's watchdog holds it then
     auto safe = [](const device::Status& st) {
       return st.faults || st.state == device::State::fault || st.state == device::State::estop;

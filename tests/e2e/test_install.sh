@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `cmake --install` puts exactly the binary, man pages, completions, schemas and README where the
+# `cmake --install` puts exactly the binary, man pages, completions, schemas, README and NEWS where the
 # system looks for them (prefix /usr, into a DESTDIR), and each works from there: the binary runs,
 # man finds and renders every page, and bash-completion, zsh and fish load their completions.
 . "$LEVER_SOURCE_DIR/tests/e2e/lib.sh"
@@ -22,6 +22,7 @@ expected() {
   for s in "$SRC"/schemas/*.schema.json; do echo "usr/share/lever/schemas/$(basename "$s")"; done
   for s in "$SRC"/schemas/output/*.schema.json; do echo "usr/share/lever/schemas/output/$(basename "$s")"; done
   echo usr/share/doc/lever/README.md
+  echo usr/share/doc/lever/NEWS
 }
 same "$(cd "$DEST" && find . ! -type d | sed 's|^\./||' | sort)" "$(expected | sort)" "installed files"
 same "$(ls "$SRC"/man/*.1 | wc -l)" "$(ls "$U"/share/man/man1 | wc -l)" "every man(1) page installed"

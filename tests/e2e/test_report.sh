@@ -25,6 +25,9 @@ p1=$(jq -r .athlete.id <<<"$OUT")
 lacks "Ann Example" "$OUT"; lacks '"ann"' "$OUT"
 expect 0 --json report athlete ann --deidentify
 same "$(jq -r .athlete.id <<<"$OUT")" "$p1" "pseudonym is stable"
+same "$(jq -c '.athlete.name' <<<"$OUT")" "null" "no name when de-identified (present, null)"
+expect 0 --json report athlete ben
+same "$(jq -c '[.athlete.name, .athlete.side, .plan, .since]' <<<"$OUT")" "[null,null,null,null]" "unknown fields are null, never absent"
 expect 0 --format csv report pain ann --deidentify
 lacks "private words" "$OUT"; has "$p1" "$OUT"
 expect 0 --format ndjson report pain ann

@@ -44,6 +44,21 @@ same "$(jq '.sessions | length' <<<"$lever_ath")" "20" "ath-0004 has its 20 sess
 expect 0 --json report athlete ath-0001
 same "$(jq -c '.sessions[-1] | [.id, .plan_step, .run_minutes]' <<<"$OUT")" '["s-late-1",2,10]' "slow-path session read in full"
 same "$(jq '[.weeks[] | select(.sessions > 0)] | length > 5' <<<"$OUT")" "true" "weeks are filled"
+# Renamed fields (0.2.0): the deprecated spelling is written beside the new one, with the same value.
+same "$(jq '[.sessions[] | (.session_id == .id) and (.run_min == .run_minutes)] | all' <<<"$OUT")" "true" "sessions: session_id = id, run_min = run_minutes"
+same "$(jq '([.weeks[] | .run_min == .run_minutes] | all) and (.weeks | length > 0)' <<<"$OUT")" "true" "weeks: run_min = run_minutes"
+same "$(jq '.plan.steps_total == .plan.steps and .plan.steps_total > 1' <<<"$OUT")" "true" "plan: steps_total = steps"
+expect 0 --format ndjson report athlete ath-0001
+same "$(jq -s '[.[] | .run_min == .run_minutes] | all' <<<"$OUT")" "true" "ndjson weeks: run_min = run_minutes"
+expect 0 --format csv report athlete ath-0001
+same "$(python3 -c 'import csv,sys; r=list(csv.DictReader(sys.stdin)); print(bool(r) and all(x["run_min"] == x["run_minutes"] for x in r), list(r[0])[-1], list(r[0])[3])' <<<"$OUT")" \
+  "True run_min run_minutes" "csv weeks: run_min appended at the end, equal to run_minutes in its old place"
+expect 0 --json report clinic
+same "$(jq '[.athletes[] | .current_step == .plan_step] | all' <<<"$OUT")" "true" "clinic: current_step = plan_step"
+expect 0 --format csv report clinic
+same "$(head -1 <<<"$OUT" | tr -d '\r')" \
+  "athlete_id,plan_status,plan_step,support_pct,last_session_at,last_session_status,follow_up,red_flags,review,current_step,last_session_id" \
+  "clinic csv: the new columns at the end"
 
 # Through the session index (cache/sessions.index): once the files are old enough to be indexed
 # (2 s), the answers from the index are the answers from the files.

@@ -17,8 +17,12 @@ struct PainExport {
   std::vector<StoreProblem> problems; ///< damaged lines of the log (left out; the caller names them)
 };
 
-/// The athlete's corrected pain entries felt within `o.since`..`o.until`, without schema_version;
-/// with `o.deidentify` the athlete is its pseudonym and notes and authors are left out.
+/// Every field of an exported row, in the order a CSV export writes them (schemas/output/report-pain.schema.json).
+const std::vector<std::string>& pain_export_fields();
+
+/// The athlete's corrected pain entries felt within `o.since`..`o.until`, without schema_version,
+/// each with every field of pain_export_fields() (null when not recorded); with `o.deidentify` the
+/// athlete is its pseudonym and notes and authors are null.
 /// Error(not_found) for an unknown athlete.
 PainExport pain_export(Store& store, const std::string& athlete, const ReportOptions& o);
 

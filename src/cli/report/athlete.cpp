@@ -51,6 +51,7 @@ void print_athlete_report(Printer& out, Format format, const json& r) {
     }
     auto cols = weekly_columns();
     cols.insert(cols.begin(), {"athlete_id", "Athlete"});
+    cols.push_back({"run_min", "Run min"});  // new spelling at the end: positional CSV readers keep their columns
     out.records(cols, rows);
     return;
   }

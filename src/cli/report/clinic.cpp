@@ -16,6 +16,16 @@ const std::vector<Column>& clinic_columns() {
   return c;
 }
 
+const std::vector<Column>& clinic_csv_columns() {
+  static const std::vector<Column> c = [] {
+    auto cols = clinic_columns();
+    cols.push_back({"current_step", "Current step"});
+    cols.push_back({"last_session_id", "Last session ID"});
+    return cols;
+  }();
+  return c;
+}
+
 const std::vector<Column>& unit_columns() {
   static const std::vector<Column> c = {
       {"unit_id", "Unit"}, {"serial", "Serial"}, {"firmware", "Firmware"}, {"last_calibrated_at", "Calibrated", CellKind::time},

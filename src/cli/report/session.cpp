@@ -77,7 +77,7 @@ void print_session_report(Printer& out, Format format, const json& r) {
     return;
   }
   auto cols = session_summary_columns();
-  if (!r["session"].contains("athlete_name")) cols.erase(cols.begin() + 2);
+  if (r["session"].value("athlete_name", json()).is_null()) cols.erase(cols.begin() + 2);
   out.record(cols, r["session"]);
   out.heading("Pain check-ins");
   out.records({{"t_s", "t (s)", CellKind::decimal1}, {"at", "At", CellKind::time}, {"when", "When"}, {"score", "Score"}},

@@ -64,13 +64,13 @@ std::string session_report_html(const json& r) {
   b += "<p class=\"meta\">Generated " + html_escape(r.value("generated_at", "")) + " by lever" +
        (r.value("deidentified", false) ? " &middot; de-identified" : "") + "</p>\n";
   b += "<p>Athlete <b>" + html_escape(s.value("athlete_id", "")) + "</b>" +
-       (s.contains("athlete_name") ? " (" + html_escape(s.value("athlete_name", "")) + ")" : "") + " on unit " +
+       (s.value("athlete_name", json()).is_string() ? " (" + html_escape(s.value("athlete_name", "")) + ")" : "") + " on unit " +
        html_escape(s["unit_id"].is_string() ? s["unit_id"].get<std::string>() : "-") + ": <b>" + html_escape(s.value("status", "")) +
        "</b>" + (s["stop_reason"].is_string() ? ", stopped for " + html_escape(s["stop_reason"].get<std::string>()) : "") + "</p>\n";
   if (s.contains("message") && s["message"].is_string()) b += "<p>" + html_escape(s["message"].get<std::string>()) + "</p>\n";
   for (const auto& w : r["warnings"]) b += "<p class=\"flag\">Warning: " + html_escape(w.get<std::string>()) + "</p>\n";
   auto cols = session_summary_columns();
-  if (!s.contains("athlete_name")) cols.erase(cols.begin() + 2);
+  if (s.value("athlete_name", json()).is_null()) cols.erase(cols.begin() + 2);
   const auto half = cols.begin() + static_cast<long>((cols.size() + 1) / 2);
   b += "<h2>Summary</h2>\n<div class=\"cols summary\"><div>" + html_record({cols.begin(), half}, s) + "</div><div>" +
        html_record({half, cols.end()}, s) + "</div></div>\n";

@@ -27,7 +27,7 @@ def mean(f): [.[] | f | numbers] | if length > 0 then add / length else null end
 | [$sessions[] | select(.knee_load != null) | {t, load: .knee_load}] as $loads
 | ([$loads[].t] | min) as $first_load
 | def window($fin; $days): [$loads[] | select(.t > $fin - $days * 86400 and .t <= $fin) | .load] | add // 0;
-{sessions: ($sessions | sort_by(.started_at) | map(del(.t))),
+{sessions: ($sessions | sort_by(.started_at) | map(del(.t) | . + {session_id: .id, run_min: .run_minutes})),
  weeks: (if ($times | length) == 0 then []
    else [range(($times | min | week_of); ($times | max) + 1; 7 * 86400)] as $starts
    | reduce $starts[] as $w ({prev: null, rows: []};
@@ -41,6 +41,7 @@ def mean(f): [.[] | f | numbers] | if length > 0 then add / length else null end
        | ([$ss[].max_pain_during, ($ps[] | select(.when == "during") | .score)] | map(numbers) | max) as $worst
        | .rows += [{week_start: ($w | strftime("%Y-%m-%d")), sessions: ($ss | length),
                     run_minutes: ((([$ss[].run_minutes] | add // 0) * 10 | round) / 10),
+                    run_min: ((([$ss[].run_minutes] | add // 0) * 10 | round) / 10),
                     mean_support_pct: $sup, mean_measured_support_pct: ($ss | mean(.measured_support_pct)),
                     mean_effective_mass_kg: (if $sup == null then null else $mass * (1 - $sup / 100) end),
                     knee_load: (if ($wl | length) > 0 then $load else null end),

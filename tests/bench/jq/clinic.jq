@@ -13,11 +13,12 @@ include "common";
 | ($pain | group_by(.athlete_id) | map({key: .[0].athlete_id, value: .}) | from_entries) as $logs
 | $athletes | sort_by(.id) | map(
     . as $ath
-    | {athlete_id: .id, red_flags: [(.flags // [])[] | .flag], plan_status: "none", review: false, follow_up: "-"}
+    | {athlete_id: .id, red_flags: [(.flags // [])[] | .flag], plan_status: "none", current_step: null, plan_step: null,
+       support_pct: null, review: false, follow_up: "-", last_session_id: null, last_session_at: null, last_session_status: null}
     + (($plan[$ath.id]) as $p
        | if $p == null then {}
          else ($p.current_step // 1) as $step
-           | {plan_status: $p.status, plan_step: $step, review: ($p.review // false)}
+           | {plan_status: $p.status, current_step: $step, plan_step: $step, review: ($p.review // false)}
            + ([$p.steps[] | select(.step == $step) | {support_pct}] | last // {})
          end)
     + (($last[$ath.id]) as $s

@@ -12,6 +12,10 @@ namespace lever::report {
 /// Columns of the clinic table.
 const std::vector<Column>& clinic_columns();
 
+/// Columns of the clinic rows in csv: the table's, then the fields added since (at the end, so
+/// positional CSV readers keep their columns).
+const std::vector<Column>& clinic_csv_columns();
+
 /// Columns of the units table.
 const std::vector<Column>& unit_columns();
 
