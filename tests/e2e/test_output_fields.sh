@@ -75,13 +75,14 @@ checked=$(LEVER_OUTPUT_SWEEP="$OUTPUTS" LEVER_OUTPUT_SWEEP_ALL=1 \
   "$LEVER_BUILD_DIR/tests/lever_tests" -tc='LEVER_OUTPUT_SWEEP*' 2>&1)
 if [ $? -eq 0 ]; then pass; else fail "captured outputs disagree with their schemas:
 $(grep -vE '^(\[doctest\]|=+$|$)' <<<"$checked" | head -80)"; fi
-grep -o 'output sweep: [^u]*under' <<<"$checked" | sed 's/ under$//'
+echo "lever's validator: $(find "$OUTPUTS" -name '*.*' ! -name '*.cmd' | wc -l) outputs of $(find "$OUTPUTS" -type f ! -name '*.cmd' -printf '%h\n' | sort -u | wc -l) schemas"
 
 # ajv, a validator independent of lever's own, over the same captures.
 V="$LEVER_SOURCE_DIR/tests/schema"
 if [ -d "$V/node_modules/ajv" ]; then
   vout=$(node "$V/validate.mjs" --outputs "$LEVER_SOURCE_DIR/schemas" "$OUTPUTS" 2>&1)
   if [ $? -eq 0 ]; then pass; else fail "ajv: $(head -40 <<<"$vout")"; fi
+  echo "ajv: $(tail -1 <<<"$vout")"
 else
   fail "ajv is not installed: run 'npm ci --prefix tests/schema' (bash .ci/setup does)"
 fi
