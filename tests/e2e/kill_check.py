@@ -97,7 +97,9 @@ if sid:
         elif doc["status"] not in ("running", "completed"):
             fails.append(f"killed session {sid} stored as {doc['status']}")
         if stage in ("running", "stopping") and doc["status"] != "running":
-            fails.append(f"session {sid} killed mid-run is stored as {doc['status']}")
+            fails.append(f"session {sid} killed mid-run is stored as {doc['status']} "
+                         f"(exit {rc}; events seen: {kinds}; stderr: {last_err}; stored stop_reason "
+                         f"{doc.get('stop_reason')}, ended_at {doc.get('ended_at')}, run_s {doc.get('run_s')})")
         # The ack comes after recovery: every session an earlier lever left running is now incomplete.
         for old, n in pending:
             o = load(os.path.join(store, "sessions", old + ".json"))
